@@ -1,0 +1,317 @@
+"""The LSTM cell in numpy: forward, hand-written backward, PyTorch's layout.
+
+Equations (Olah 2015, "Understanding LSTM Networks"; Hochreiter & Schmidhuber 1997,
+with the forget gate of Gers, Schmidhuber & Cummins 2000)::
+
+    f_t  = sigma(W_f . [h_{t-1}, x_t] + b_f)          forget gate
+    i_t  = sigma(W_i . [h_{t-1}, x_t] + b_i)          input gate
+    C~_t = tanh (W_C . [h_{t-1}, x_t] + b_C)          candidate   (PyTorch calls it g)
+    C_t  = f_t * C_{t-1} + i_t * C~_t                 cell state
+    o_t  = sigma(W_o . [h_{t-1}, x_t] + b_o)          output gate
+    h_t  = o_t * tanh(C_t)                            hidden state
+
+Parameters follow ``torch.nn.LSTM``: ``W_ih (4H, D)``, ``W_hh (4H, H)``, ``b_ih (4H,)``,
+``b_hh (4H,)``, row blocks in the order i, f, g, o. The article's ``W_f`` is the f
+block of ``[W_hh | W_ih]`` and ``b_f = b_if + b_hf`` (see ``gate_weights``).
+
+Inputs are batch-first, ``x: (B, T, D)``; states are ``(B, H)``. Everything is
+computed in x's dtype (float32 or float64): parameters and states are cast to it.
+
+``lstm_step`` is the readable one-step version, line for line the equations above.
+``lstm_forward`` runs the same equations over a whole sequence, written for speed:
+one matmul projects the inputs of all time steps, one stacked four-gate matmul per
+step, gates stored gate-major ``(4, T, B, H)`` so each is a contiguous block, results
+written into preallocated buffers, and sigma(z) taken in place as (1 + tanh(z/2)) / 2
+(the same function as ``activations.sigmoid``, in one pass that cannot overflow). ``lstm_backward`` is
+backpropagation through time over the cache that ``lstm_forward`` returns.
+The tests check that the two agree, that both match ``torch.nn.LSTM`` and that
+the backward pass matches finite differences.
+"""
+from __future__ import annotations
+
+from numbers import Real
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _validate as V
+from .activations import sigmoid, tanh
+
+__all__ = [
+    "LSTMParams",
+    "LSTMCache",
+    "GATES",
+    "init_params",
+    "gate_weights",
+    "lstm_step",
+    "lstm_forward",
+    "lstm_backward",
+]
+
+GATES = ("i", "f", "g", "o")  # PyTorch's row-block order
+
+
+class LSTMParams(NamedTuple):
+    """Weights of one LSTM layer in PyTorch's layout (row blocks i, f, g, o)."""
+
+    W_ih: np.ndarray  # (4H, D)
+    W_hh: np.ndarray  # (4H, H)
+    b_ih: np.ndarray  # (4H,)
+    b_hh: np.ndarray  # (4H,)
+
+
+class LSTMCache(NamedTuple):
+    """What ``lstm_backward`` needs from the forward pass. Arrays are time-major."""
+
+    x_tm: np.ndarray  # (T, B, D) the inputs
+    params: LSTMParams  # cast to x's dtype
+    hs_tm: np.ndarray  # (T+1, B, H) h_0 .. h_T
+    cs_tm: np.ndarray  # (T+1, B, H) c_0 .. c_T
+    gates: np.ndarray  # (4, T, B, H) activated i, f, g, o, gate-major
+    tanh_c_tm: np.ndarray  # (T, B, H) tanh(c_1) .. tanh(c_T)
+
+
+_FIELDS = LSTMParams._fields
+
+
+def _check_params(p, dtype=None) -> tuple[LSTMParams, int, int]:
+    """Validate ``p`` and return it with every array cast to ``dtype``, and (D, H)."""
+    D, H = V.check_params(p, _FIELDS, 4, kind="LSTM")
+    if dtype is None:
+        dtype = np.result_type(*(np.asarray(getattr(p, f)) for f in _FIELDS))
+    arrays = [V.as_float_array(getattr(p, f), f"params.{f}", dtype=dtype) for f in _FIELDS]
+    return LSTMParams(*arrays), D, H
+
+
+def _check_rng(rng) -> np.random.Generator:
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng: expected a numpy Generator such as np.random.default_rng(0), got {type(rng).__name__}")
+    return rng
+
+
+def init_params(D: int, H: int, rng: np.random.Generator, forget_bias: float = 0.0,
+                dtype=np.float64) -> LSTMParams:
+    """PyTorch's initialisation: every weight and bias ~ U(-1/sqrt(H), 1/sqrt(H)).
+
+    ``forget_bias`` is added to the f block of ``b_ih`` (rows H:2H), which shifts the
+    effective forget bias ``b_f = b_if + b_hf`` by exactly that amount; ``b_hh`` is
+    left as drawn. PyTorch's default is 0; Jozefowicz et al. (2015) recommend 1.
+
+    >>> p = init_params(3, 5, np.random.default_rng(0), forget_bias=1.0)
+    >>> p.W_ih.shape, p.W_hh.shape, p.b_ih.shape
+    ((20, 3), (20, 5), (20,))
+    """
+    D = V.check_size(D, "D")
+    H = V.check_size(H, "H")
+    rng = _check_rng(rng)
+    dtype = np.dtype(dtype)
+    if dtype not in V.FLOAT_DTYPES:
+        raise TypeError(f"dtype: expected float32 or float64, got {dtype}")
+    if isinstance(forget_bias, bool) or not isinstance(forget_bias, Real):
+        raise TypeError(f"forget_bias: expected a number, got {type(forget_bias).__name__}")
+    if not np.isfinite(forget_bias):
+        raise ValueError(f"forget_bias: expected a finite number, got {forget_bias!r}")
+    k = 1.0 / np.sqrt(H)
+    W_ih = rng.uniform(-k, k, size=(4 * H, D))
+    W_hh = rng.uniform(-k, k, size=(4 * H, H))
+    b_ih = rng.uniform(-k, k, size=4 * H)
+    b_hh = rng.uniform(-k, k, size=4 * H)
+    b_ih[H:2 * H] += forget_bias
+    return LSTMParams(*(a.astype(dtype) for a in (W_ih, W_hh, b_ih, b_hh)))
+
+
+def gate_weights(p: LSTMParams, gate: str) -> tuple[np.ndarray, np.ndarray]:
+    """The article's view of one gate: ``W (H, H + D)`` acting on ``[h_{t-1}, x_t]``, and ``b (H,)``.
+
+    ``gate`` is one of "i", "f", "g", "o" (also "C" for the candidate, the article's
+    W_C). Then ``W = [W_h? | W_i?]`` (columns: h first, then x) and ``b = b_i? + b_h?``,
+    so ``sigma(np.concatenate([h, x], 1) @ W.T + b)`` is the gate's activation.
+    """
+    p, D, H = _check_params(p)
+    gate = "g" if gate == "C" else gate
+    V.check_choice(gate, "gate", GATES + ("C",))
+    k = GATES.index(gate)
+    rows = slice(k * H, (k + 1) * H)
+    W = np.concatenate([p.W_hh[rows], p.W_ih[rows]], axis=1)  # (H, H + D)
+    b = p.b_ih[rows] + p.b_hh[rows]  # (H,)
+    return W, b
+
+
+def lstm_step(x_t, state, p: LSTMParams, return_gates: bool = False):
+    """One LSTM time step: ``(h_t, c_t) = lstm_step(x_t, (h_prev, c_prev), p)``.
+
+    x_t: (B, D); state: a pair (h_prev, c_prev), each (B, H), or None for zeros.
+    Returns ``(h_t, c_t)``, each (B, H); with ``return_gates=True`` returns
+    ``(h_t, c_t, gates)`` where ``gates = {"i", "f", "g", "o"}``, each (B, H).
+    """
+    x_t = V.as_float_array(x_t, "x_t")
+    p, D, H = _check_params(p, x_t.dtype)
+    x_t = V.check_step_input(x_t, "x_t", D)
+    h_prev, c_prev = V.check_lstm_state(state, x_t.shape[0], H, x_t.dtype)
+    W_ii, W_if, W_ig, W_io = np.split(p.W_ih, 4)  # each (H, D)
+    W_hi, W_hf, W_hg, W_ho = np.split(p.W_hh, 4)  # each (H, H)
+    b_i, b_f, b_g, b_o = np.split(p.b_ih + p.b_hh, 4)  # each (H,)
+
+    f_t = sigmoid(h_prev @ W_hf.T + x_t @ W_if.T + b_f)  # (B, H)
+    i_t = sigmoid(h_prev @ W_hi.T + x_t @ W_ii.T + b_i)
+    g_t = tanh(h_prev @ W_hg.T + x_t @ W_ig.T + b_g)  # the article's C~_t
+    c_t = f_t * c_prev + i_t * g_t
+    o_t = sigmoid(h_prev @ W_ho.T + x_t @ W_io.T + b_o)
+    h_t = o_t * tanh(c_t)
+    if return_gates:
+        return h_t, c_t, {"i": i_t, "f": f_t, "g": g_t, "o": o_t}
+    return h_t, c_t
+
+
+def _sigmoid_(z: np.ndarray) -> np.ndarray:
+    """sigma(z) in place, as (1 + tanh(z / 2)) / 2: one transcendental pass, no overflow."""
+    z *= 0.5
+    np.tanh(z, out=z)
+    z *= 0.5
+    z += 0.5
+    return z
+
+
+def _sigmoid_backward_(d: np.ndarray, s: np.ndarray, tmp: np.ndarray) -> None:
+    """d *= s * (1 - s) in place, with s = sigma(z) the cached output."""
+    np.subtract(1, s, out=tmp)
+    tmp *= s
+    d *= tmp
+
+
+def lstm_forward(x, p: LSTMParams, state=None, return_cache: bool = False, return_gates: bool = False):
+    """Run the LSTM over a batch of sequences.
+
+    x: (B, T, D); p: LSTMParams; state: (h_0, c_0), each (B, H), or None for zeros.
+
+    Returns, in this order::
+
+        hs, (h_T, c_T)                    # hs: (B, T, H); h_T, c_T: (B, H)
+        hs, (h_T, c_T), cache             # return_cache=True  (for lstm_backward)
+        hs, (h_T, c_T), gates             # return_gates=True
+        hs, (h_T, c_T), cache, gates      # both
+
+    ``gates`` is a dict of (B, T, H) arrays: "i", "f", "g" (the candidate C~),
+    "o" and "c" (the cell state c_1 .. c_T).
+    """
+    x = V.check_sequence(x, "x")
+    p, D, H = _check_params(p, x.dtype)
+    B, T, _ = x.shape
+    if x.shape[2] != D:
+        raise ValueError(f"x: expected input size D={D} (from the params' W_ih), got shape {x.shape}")
+    h0, c0 = V.check_lstm_state(state, B, H, x.dtype)
+
+    # Gate-major layout: z[k] holds gate k (i, f, g, o) for every step, so each gate of
+    # each step is one contiguous (B, H) block (elementwise numpy is several times slower
+    # on strided column slices). W_hh4[k] = W_hk^T, so h @ W_hh4 gives all four gates.
+    W_ih4 = np.ascontiguousarray(p.W_ih.reshape(4, H, D).transpose(0, 2, 1))  # (4, D, H)
+    W_hh4 = np.ascontiguousarray(p.W_hh.reshape(4, H, H).transpose(0, 2, 1))  # (4, H, H)
+    b4 = (p.b_ih + p.b_hh).reshape(4, 1, 1, H)
+    x_tm = np.ascontiguousarray(x.transpose(1, 0, 2))  # (T, B, D)
+    # Input projection of all time steps at once (one matmul per gate), biases folded in.
+    z = np.matmul(x_tm.reshape(T * B, D), W_ih4).reshape(4, T, B, H)  # (4, T, B, H)
+    z += b4
+    hs = np.empty((T + 1, B, H), dtype=x.dtype)  # h_0 .. h_T
+    cs = np.empty((T + 1, B, H), dtype=x.dtype)  # c_0 .. c_T
+    tanh_c = np.empty((T, B, H), dtype=x.dtype)
+    hW = np.empty((4, B, H), dtype=x.dtype)  # h_{t-1} W_h?^T for the four gates
+    ig = np.empty((B, H), dtype=x.dtype)
+    hs[0], cs[0] = h0, c0
+    for t in range(T):
+        a = z[:, t]  # (4, B, H): pre-activations, activated in place
+        np.matmul(hs[t], W_hh4, out=hW)  # the recurrent term of all four gates, one call
+        a += hW
+        i, f, g, o = a
+        _sigmoid_(a[:2])  # i_t = sigma(W_i.[h_{t-1}, x_t] + b_i), f_t likewise
+        np.tanh(g, out=g)  # C~_t = tanh(W_C.[h_{t-1}, x_t] + b_C)
+        _sigmoid_(o)  # o_t = sigma(W_o.[h_{t-1}, x_t] + b_o)
+        np.multiply(f, cs[t], out=cs[t + 1])  # C_t = f_t * C_{t-1} + i_t * C~_t
+        np.multiply(i, g, out=ig)
+        cs[t + 1] += ig
+        np.tanh(cs[t + 1], out=tanh_c[t])  # h_t = o_t * tanh(C_t)
+        np.multiply(o, tanh_c[t], out=hs[t + 1])
+
+    out = np.ascontiguousarray(hs[1:].transpose(1, 0, 2))  # (B, T, H)
+    result = [out, (hs[T].copy(), cs[T].copy())]
+    if return_cache:
+        result.append(LSTMCache(x_tm, p, hs, cs, z, tanh_c))
+    if return_gates:
+        bt = lambda a: np.ascontiguousarray(a.transpose(1, 0, 2))  # (T, B, H) -> (B, T, H)
+        result.append({k: bt(z[n]) for n, k in enumerate(GATES)} | {"c": bt(cs[1:])})
+    return tuple(result)
+
+
+def _check_pair_grad(dstate, B: int, H: int, dtype):
+    """dstate = (dh_T, dc_T), either entry None for zeros, or None for both."""
+    if dstate is None:
+        dstate = (None, None)
+    if isinstance(dstate, np.ndarray) or not isinstance(dstate, (tuple, list)) or len(dstate) != 2:
+        raise TypeError(f"dstate: expected None or a pair (dh_T, dc_T) of arrays each of shape ({B}, {H}), "
+                        f"got {V._describe(dstate)}")
+    return tuple(np.zeros((B, H), dtype) if d is None else V.check_grad(d, f"dstate[{k}] ({n})", (B, H), dtype)
+                 for k, (d, n) in enumerate(zip(dstate, ("dh_T", "dc_T"))))
+
+
+def lstm_backward(dhs, cache: LSTMCache, dstate=None):
+    """Backpropagation through time for ``lstm_forward``.
+
+    dhs: (B, T, H), dL/dh_t for every step; cache: from ``lstm_forward(...,
+    return_cache=True)``; dstate: (dh_T, dc_T), gradients reaching the final state
+    from elsewhere, or None (either entry may also be None).
+
+    Returns ``dx, dp, (dh_0, dc_0)``: dx (B, T, D), dp an LSTMParams of gradients,
+    dh_0 and dc_0 (B, H). All in x's dtype.
+    """
+    if not isinstance(cache, LSTMCache):
+        raise TypeError(f"cache: expected the LSTMCache from lstm_forward(..., return_cache=True), "
+                        f"got {type(cache).__name__}")
+    x_tm, p, hs, cs, acts, tanh_c = cache
+    T, B, D = x_tm.shape
+    H = hs.shape[2]
+    dtype = x_tm.dtype
+    dhs = V.check_grad(dhs, "dhs", (B, T, H), dtype)
+    dh_next, dc_next = _check_pair_grad(dstate, B, H, dtype)
+    dhs_tm = np.ascontiguousarray(dhs.transpose(1, 0, 2))  # (T, B, H)
+    W_hh4 = p.W_hh.reshape(4, H, H)  # W_hh4[k] = W_hk
+
+    da = np.empty((4, T, B, H), dtype=dtype)  # dL/d(pre-activations), gate-major like the forward
+    dh = np.empty((B, H), dtype=dtype)
+    dhW = np.empty((4, B, H), dtype=dtype)
+    dc = dc_next.copy()
+    tmp = np.empty((B, H), dtype=dtype)
+    tmp2 = np.empty((2, B, H), dtype=dtype)
+    for t in reversed(range(T)):
+        a = acts[:, t]  # (4, B, H)
+        i, f, g, o = a
+        d = da[:, t]
+        di, df, dg, do = d
+        np.add(dhs_tm[t], dh_next, out=dh)
+        # h_t = o_t * tanh(C_t)
+        np.multiply(dh, tanh_c[t], out=do)
+        np.multiply(tanh_c[t], tanh_c[t], out=tmp)  # dC_t += dh_t * o_t * (1 - tanh(C_t)^2)
+        np.subtract(1, tmp, out=tmp)
+        tmp *= o
+        tmp *= dh
+        dc += tmp
+        # C_t = f_t * C_{t-1} + i_t * C~_t
+        np.multiply(dc, g, out=di)
+        np.multiply(dc, cs[t], out=df)
+        np.multiply(dc, i, out=dg)
+        dc *= f  # dC_{t-1}
+        # back through the activations: sigma' = s (1 - s), tanh' = 1 - t^2
+        _sigmoid_backward_(d[:2], a[:2], tmp2)  # i_t, f_t
+        np.multiply(g, g, out=tmp)
+        np.subtract(1, tmp, out=tmp)
+        dg *= tmp
+        _sigmoid_backward_(do, o, tmp2[0])  # o_t
+        np.matmul(d, W_hh4, out=dhW)  # dh_{t-1} = sum over gates k of da_k W_hk
+        dh_next = dhW.sum(axis=0)
+
+    da2 = da.reshape(4, T * B, H)
+    dW_hh = np.matmul(da2.transpose(0, 2, 1), hs[:-1].reshape(T * B, H)).reshape(4 * H, H)  # one matmul per gate
+    dW_ih = np.matmul(da2.transpose(0, 2, 1), x_tm.reshape(T * B, D)).reshape(4 * H, D)
+    db = da2.sum(axis=1).reshape(4 * H)
+    dx = np.matmul(da2, p.W_ih.reshape(4, H, D)).sum(axis=0)  # (T*B, D)
+    dx = dx.reshape(T, B, D).transpose(1, 0, 2)  # (B, T, D)
+    dp = LSTMParams(dW_ih, dW_hh, db, db.copy())
+    return np.ascontiguousarray(dx), dp, (dh_next, dc)
