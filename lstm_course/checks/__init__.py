@@ -1,0 +1,127 @@
+"""Self-checks for the exercises.
+
+A check runs the reader's function and a reference implementation on the same
+cases and says, in words, what is wrong: an exception, a wrong shape or dtype, or
+wrong values. When the values are wrong it also tries a list of *known mistakes*
+(for example "tanh where a sigmoid belongs", or "the gates swapped"), each a small
+wrong implementation; if the reader's output matches one of them, the hint names
+that mistake. A passing check prints a single line; a failing one raises
+``CheckFailed`` with the hint, so the notebook stops where the problem is.
+
+The chapter-specific checks live in submodules and are re-exported here, so a
+reader writes ``from lstm_course import checks`` and ``checks.rnn_step(my_step)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+__all__ = ["CheckFailed", "Case", "Mistake", "run_check"]
+
+
+class CheckFailed(AssertionError):
+    """Raised by a self-check; its message says what is wrong and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One set of arguments to try, with a short description for messages."""
+
+    args: tuple
+    description: str
+    kwargs: dict | None = None
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong implementation and the hint to give when the output matches it."""
+
+    hint: str
+    fn: Callable[..., Any]
+
+
+def _as_tuple(out) -> tuple:
+    return tuple(out) if isinstance(out, (tuple, list)) else (out,)
+
+
+def _close(a, b, rtol: float, atol: float) -> bool:
+    a, b = _as_tuple(a), _as_tuple(b)
+    if len(a) != len(b):
+        return False
+    for u, v in zip(a, b):
+        u, v = np.asarray(u), np.asarray(v)
+        if u.shape != v.shape or not np.allclose(u, v, rtol=rtol, atol=atol):
+            return False
+    return True
+
+
+def _describe_mismatch(got, want, output_names: Sequence[str] | None, rtol: float, atol: float) -> str:
+    got_t, want_t = _as_tuple(got), _as_tuple(want)
+    if len(got_t) != len(want_t):
+        names = ", ".join(output_names) if output_names else f"{len(want_t)} values"
+        return f"it should return {len(want_t)} value(s) ({names}), but returned {len(got_t)}"
+    for k, (u, v) in enumerate(zip(got_t, want_t)):
+        label = output_names[k] if output_names and k < len(output_names) else f"output {k}"
+        try:
+            u = np.asarray(u, dtype=float)
+        except (TypeError, ValueError):
+            return f"{label} should be an array of numbers, but is {type(got_t[k]).__name__}"
+        v = np.asarray(v)
+        if u.shape != v.shape:
+            return f"{label} should have shape {v.shape}, but has shape {u.shape}"
+        if not np.allclose(u, v, rtol=rtol, atol=atol):
+            worst = np.unravel_index(np.argmax(np.abs(u - v)), v.shape) if v.ndim else ()
+            return (f"{label} has the right shape but wrong values: at index {tuple(int(i) for i in worst)} "
+                    f"it is {float(u[worst]):.4g}, expected {float(v[worst]):.4g}")
+    return "the outputs differ"
+
+
+def run_check(
+    student_fn: Callable[..., Any],
+    reference_fn: Callable[..., Any],
+    cases: Sequence[Case],
+    *,
+    name: str,
+    output_names: Sequence[str] | None = None,
+    mistakes: Sequence[Mistake] = (),
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+) -> None:
+    """Run ``student_fn`` on every case and compare it with ``reference_fn``.
+
+    Prints ``"<name>: all N checks passed."`` on success; raises ``CheckFailed``
+    naming the first failing case, what differs, and (when the output matches a
+    known mistake) the likely cause.
+    """
+    if not callable(student_fn):
+        raise TypeError(f"{name}: expected your function, got {type(student_fn).__name__} "
+                        "(pass the function itself, without calling it)")
+    for case in cases:
+        kwargs = case.kwargs or {}
+        want = reference_fn(*case.args, **kwargs)
+        try:
+            got = student_fn(*case.args, **kwargs)
+        except NotImplementedError:
+            raise CheckFailed(f"{name}: not implemented yet; replace the `raise NotImplementedError` line "
+                              "with your code.") from None
+        except Exception as exc:  # report the reader's error in context
+            raise CheckFailed(f"{name}, case '{case.description}': your function raised "
+                              f"{type(exc).__name__}: {exc}") from exc
+        if got is None:
+            raise CheckFailed(f"{name}, case '{case.description}': your function returned None; "
+                              "did you forget the `return` statement?")
+        if _close(got, want, rtol, atol):
+            continue
+        for mistake in mistakes:
+            try:
+                if _close(got, mistake.fn(*case.args, **kwargs), rtol, atol):
+                    raise CheckFailed(f"{name}, case '{case.description}': {mistake.hint}")
+            except CheckFailed:
+                raise
+            except Exception:  # a mistake model that does not apply to this case
+                continue
+        detail = _describe_mismatch(got, want, output_names, rtol, atol)
+        raise CheckFailed(f"{name}, case '{case.description}': {detail}.")
+    print(f"{name}: all {len(cases)} checks passed.")

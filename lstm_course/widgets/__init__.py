@@ -1,0 +1,15 @@
+"""Interactive controls for the chapters.
+
+Every widget is three thin layers, so its math can later run without a kernel
+(for example as a JavaScript module tested against the same numpy code):
+
+1. a pure compute function (numpy in, numbers out, no drawing);
+2. a figure function (takes the computed values, draws or updates matplotlib
+   artists, returns the Figure, never calls ``plt.show()``);
+3. an ``ipywidgets`` layout that joins them through ``observe`` callbacks. Nothing
+   is printed from a callback: text goes to a ``Label`` or ``HTML`` widget, so a
+   notebook's stored outputs stay deterministic.
+
+The chapters call each figure function once with fixed values as well, so the
+static site and a printout always show a result.
+"""
