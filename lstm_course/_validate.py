@@ -158,3 +158,11 @@ def check_choice(value, name: str, choices: Sequence[str]) -> str:
     if value not in choices:
         raise ValueError(f"{name}: expected one of {list(choices)}, got {value!r}")
     return value
+
+
+def check_rng(rng) -> np.random.Generator:
+    """Randomness is explicit: functions take a ``np.random.Generator``."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng: expected a numpy Generator such as np.random.default_rng(0), "
+                        f"got {type(rng).__name__}")
+    return rng

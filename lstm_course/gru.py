@@ -90,13 +90,6 @@ class GRUParams(NamedTuple):
 # ----------------------------------------------------------------------------- helpers
 
 
-def _check_rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng: expected a numpy Generator such as np.random.default_rng(0), "
-                        f"got {type(rng).__name__}")
-    return rng
-
-
 def _cast_params(p, dtype) -> tuple[GRUParams, int, int]:
     """Validate ``p`` and return it as float arrays of ``dtype`` with ``(D, H)``."""
     D, H = V.check_params(p, _FIELDS, 3, kind="GRU")
@@ -121,7 +114,7 @@ def init_params(D: int, H: int, rng: np.random.Generator, dtype=np.float64) -> G
     ((12, 3), (12, 4), (12,))
     """
     D, H = V.check_size(D, "D"), V.check_size(H, "H")
-    rng = _check_rng(rng)
+    rng = V.check_rng(rng)
     dtype = np.dtype(dtype)
     if dtype not in V.FLOAT_DTYPES:
         raise TypeError(f"dtype: expected float32 or float64, got {dtype}")

@@ -83,12 +83,6 @@ def _check_params(p, dtype=None) -> tuple[LSTMParams, int, int]:
     return LSTMParams(*arrays), D, H
 
 
-def _check_rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng: expected a numpy Generator such as np.random.default_rng(0), got {type(rng).__name__}")
-    return rng
-
-
 def init_params(D: int, H: int, rng: np.random.Generator, forget_bias: float = 0.0,
                 dtype=np.float64) -> LSTMParams:
     """PyTorch's initialisation: every weight and bias ~ U(-1/sqrt(H), 1/sqrt(H)).
@@ -103,7 +97,7 @@ def init_params(D: int, H: int, rng: np.random.Generator, forget_bias: float = 0
     """
     D = V.check_size(D, "D")
     H = V.check_size(H, "H")
-    rng = _check_rng(rng)
+    rng = V.check_rng(rng)
     dtype = np.dtype(dtype)
     if dtype not in V.FLOAT_DTYPES:
         raise TypeError(f"dtype: expected float32 or float64, got {dtype}")

@@ -72,8 +72,7 @@ def init_params(D: int, H: int, rng: np.random.Generator, nonlinearity: str = "t
     D = V.check_size(D, "D")
     H = V.check_size(H, "H")
     V.check_choice(nonlinearity, "nonlinearity", NONLINEARITIES)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng: expected a numpy Generator such as np.random.default_rng(0), got {type(rng).__name__}")
+    V.check_rng(rng)
     dtype = np.dtype(dtype)
     if dtype not in V.FLOAT_DTYPES:
         raise TypeError(f"dtype: expected float32 or float64, got {dtype}")

@@ -111,13 +111,6 @@ class CoupledParams(NamedTuple):
 # ----------------------------------------------------------------------------- helpers
 
 
-def _check_rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng: expected a numpy Generator such as np.random.default_rng(0), "
-                        f"got {type(rng).__name__}")
-    return rng
-
-
 def _uniform(rng, H: int, shapes, dtype):
     k = 1.0 / np.sqrt(H)  # PyTorch's U(-1/sqrt(H), 1/sqrt(H))
     return [rng.uniform(-k, k, size=s).astype(dtype) for s in shapes]
@@ -224,7 +217,7 @@ def init_peephole_params(D: int, H: int, rng: np.random.Generator, diagonal: boo
     the same ``W_ih, W_hh, b_ih, b_hh`` as ``lstm.init_params``.
     """
     D, H = V.check_size(D, "D"), V.check_size(H, "H")
-    rng, dtype = _check_rng(rng), _check_dtype(dtype)
+    rng, dtype = V.check_rng(rng), _check_dtype(dtype)
     if not isinstance(diagonal, (bool, np.bool_)):
         raise TypeError(f"diagonal: expected True or False, got {diagonal!r}")
     forget_bias = _check_forget_bias(forget_bias)
@@ -241,7 +234,7 @@ def init_coupled_params(D: int, H: int, rng: np.random.Generator, forget_bias: f
     ``forget_bias`` is added to the f block of ``b_ih`` (rows 0:H here).
     """
     D, H = V.check_size(D, "D"), V.check_size(H, "H")
-    rng, dtype = _check_rng(rng), _check_dtype(dtype)
+    rng, dtype = V.check_rng(rng), _check_dtype(dtype)
     forget_bias = _check_forget_bias(forget_bias)
     arrays = _uniform(rng, H, [(3 * H, D), (3 * H, H), (3 * H,), (3 * H,)], np.float64)
     arrays[2][:H] += forget_bias  # b_if
