@@ -125,3 +125,11 @@ def run_check(
         detail = _describe_mismatch(got, want, output_names, rtol, atol)
         raise CheckFailed(f"{name}, case '{case.description}': {detail}.")
     print(f"{name}: all {len(cases)} checks passed.")
+
+
+# Chapter checks, importable flat: ``checks.rnn_step(my_step)``. Imported last:
+# the submodules use Case, Mistake and run_check defined above.
+from .recurrence import rnn_step, tanh_step_backward, unroll  # noqa: E402
+from .gates import gate, gate_preactivation, lstm_param_count  # noqa: E402
+
+__all__ += ["rnn_step", "unroll", "tanh_step_backward", "gate", "gate_preactivation", "lstm_param_count"]

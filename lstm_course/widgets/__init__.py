@@ -13,3 +13,23 @@ Every widget is three thin layers, so its math can later run without a kernel
 The chapters call each figure function once with fixed values as well, so the
 static site and a printout always show a result.
 """
+
+from .recurrence import (  # noqa: E402
+    gradient_curve,
+    gradient_figure,
+    gradient_widget,
+    state_figure,
+    state_stepper,
+    unrolled_states,
+    update_gradient_figure,
+    update_state_figure,
+)
+from .gates import (  # noqa: E402
+    gate_figure,
+    gate_pass,
+    gate_widget,
+    param_count_figure,
+    param_count_widget,
+    update_gate_figure,
+    update_param_count_figure,
+)

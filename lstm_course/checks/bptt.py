@@ -1,0 +1,312 @@
+"""Self-checks for the exercises of the appendix "Backpropagation through time for the LSTM".
+
+Notation: ``dv`` is dL/dv, the gradient of the loss with respect to ``v``, with v's shape.
+
+``cell_grad(fn)``             the reader's ``fn(dh_t, dc_next, o_t, tanh_c_t) -> dc_t``: the
+                              total gradient reaching the cell state ``C_t``, the sum of the
+                              path through ``h_t = o_t * tanh(C_t)`` and of ``dc_next``, the
+                              gradient arriving from step t+1 (``dC_{t+1} * f_{t+1}``).
+``cell_update_backward(fn)``  the reader's ``fn(dc_t, f_t, i_t, g_t, c_prev) -> (df_t, di_t,
+                              dg_t, dc_prev)``: back through ``C_t = f_t * C_{t-1} + i_t * C~_t``
+                              (``g_t`` is the candidate C~_t), to the gate *activations*.
+``lstm_step_backward(fn)``    the reader's ``fn(dh_t, dc_next, x_t, h_prev, c_prev, p) ->
+                              (dx_t, dh_prev, dc_prev, dW_ih, dW_hh, db)``: one whole step,
+                              parameters in PyTorch's layout (``lstm.LSTMParams``, gates i, f, g,
+                              o); ``db`` is the gradient of either bias (both get the same one).
+``clip_by_global_norm(fn)``   the reader's ``fn(grads, max_norm) -> (clipped, norm)`` for a list
+                              of arrays, equal to ``clipping.clip_by_global_norm``.
+
+Each prints ``"<name>: all N checks passed."`` or raises ``CheckFailed`` with a hint
+that names the likely mistake.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import Case, Mistake, run_check
+from .. import clipping, lstm
+
+__all__ = ["cell_grad", "cell_update_backward", "lstm_step_backward", "clip_by_global_norm"]
+
+
+# ---- the two paths into dC_t --------------------------------------------------------------
+
+def _ref_cell_grad(dh, dc_next, o, tanh_c):
+    return dc_next + dh * o * (1 - tanh_c ** 2)
+
+
+def _cell_grad_cases():
+    rng = np.random.default_rng(21)
+
+    def case(B, H, what, zero_next=False, zero_dh=False):
+        dh = np.zeros((B, H)) if zero_dh else rng.normal(size=(B, H))
+        dc_next = np.zeros((B, H)) if zero_next else rng.normal(size=(B, H))
+        o = rng.uniform(0.05, 0.95, size=(B, H))
+        tanh_c = rng.uniform(-0.95, 0.95, size=(B, H))
+        return Case((dh, dc_next, o, tanh_c), what)
+
+    return [
+        case(2, 4, "B=2, H=4"),  # first: every listed mistake gives different values here
+        case(1, 1, "B=1, H=1"),
+        case(3, 5, "B=3, H=5"),
+        case(2, 3, "the last step: nothing arrives from step t+1 (dc_next = 0)", zero_next=True),
+        case(2, 3, "no gradient on h_t (dh_t = 0)", zero_dh=True),
+    ]
+
+
+_CELL_GRAD_MISTAKES = [
+    Mistake("you forgot the path through tanh(C_t): h_t = o_t * tanh(C_t) also depends on C_t, "
+            "so add dh_t * o_t * (1 - tanh(C_t)^2) to the gradient from the next step.",
+            lambda dh, dcn, o, tc: dcn),
+    Mistake("you forgot to add the gradient arriving from the next step: C_t also feeds C_{t+1}, "
+            "so dc_next (= dC_{t+1} * f_{t+1}) must be added.",
+            lambda dh, dcn, o, tc: dh * o * (1 - tc ** 2)),
+    Mistake("the slope of the tanh is missing: multiply dh_t * o_t by tanh'(C_t) = 1 - tanh(C_t)^2.",
+            lambda dh, dcn, o, tc: dcn + dh * o),
+    Mistake("you multiplied by tanh(C_t) itself; the slope of the tanh is 1 - tanh(C_t)^2.",
+            lambda dh, dcn, o, tc: dcn + dh * o * tc),
+    Mistake("the slope of the tanh is 1 - tanh(C_t)^2 (squared), not 1 - tanh(C_t).",
+            lambda dh, dcn, o, tc: dcn + dh * o * (1 - tc)),
+    Mistake("the output gate is missing: h_t = o_t * tanh(C_t), so the path carries a factor o_t.",
+            lambda dh, dcn, o, tc: dcn + dh * (1 - tc ** 2)),
+    Mistake("that is the gradient of the output gate, dh_t * tanh(C_t), not of the cell state.",
+            lambda dh, dcn, o, tc: dh * tc),
+]
+
+
+def cell_grad(fn) -> None:
+    """Check ``fn(dh_t, dc_next, o_t, tanh_c_t) -> dc_t``, all (B, H).
+
+    ``dc_t = dc_next + dh_t * o_t * (1 - tanh_c_t ** 2)``.
+    """
+    run_check(fn, _ref_cell_grad, _cell_grad_cases(), name="cell_grad", output_names=["dc_t"],
+              mistakes=_CELL_GRAD_MISTAKES)
+
+
+# ---- back through the cell update ---------------------------------------------------------
+
+def _ref_cell_update(dc, f, i, g, c_prev):
+    return dc * c_prev, dc * g, dc * i, dc * f
+
+
+def _cell_update_cases():
+    rng = np.random.default_rng(22)
+
+    def case(B, H, what, zero_c=False):
+        dc = rng.normal(size=(B, H))
+        f, i = rng.uniform(0.05, 0.95, size=(2, B, H))
+        g = rng.uniform(-0.95, 0.95, size=(B, H))
+        c_prev = np.zeros((B, H)) if zero_c else rng.normal(size=(B, H))
+        return Case((dc, f, i, g, c_prev), what)
+
+    return [
+        case(2, 4, "B=2, H=4"),
+        case(1, 1, "B=1, H=1"),
+        case(3, 5, "B=3, H=5"),
+        case(2, 3, "the first step, C_0 = 0", zero_c=True),
+    ]
+
+
+def _c_new(f, i, g, c_prev):
+    return f * c_prev + i * g
+
+
+_CELL_UPDATE_MISTAKES = [
+    Mistake("df_t uses the new cell state C_t; the forget gate multiplies the *previous* one, "
+            "so df_t = dC_t * C_{t-1}.",
+            lambda dc, f, i, g, cp: (dc * _c_new(f, i, g, cp), dc * g, dc * i, dc * f)),
+    Mistake("di_t and dC~_t are swapped: i_t is multiplied by C~_t, so di_t = dC_t * C~_t "
+            "and dC~_t = dC_t * i_t.",
+            lambda dc, f, i, g, cp: (dc * cp, dc * i, dc * g, dc * f)),
+    Mistake("dC_{t-1} is missing the forget gate: C_{t-1} enters C_t multiplied by f_t, "
+            "so dC_{t-1} = dC_t * f_t.",
+            lambda dc, f, i, g, cp: (dc * cp, dc * g, dc * i, dc)),
+    Mistake("each gate got its own value as gradient factor: the factor is the *other* term of "
+            "its product (df_t = dC_t * C_{t-1}, di_t = dC_t * C~_t, dC~_t = dC_t * i_t).",
+            lambda dc, f, i, g, cp: (dc * f, dc * i, dc * g, dc * f)),
+    Mistake("dC_{t-1} = dC_t * f_t, not dC_t * C_{t-1}: the derivative of f_t * C_{t-1} "
+            "with respect to C_{t-1} is f_t.",
+            lambda dc, f, i, g, cp: (dc * cp, dc * g, dc * i, dc * cp)),
+]
+
+
+def cell_update_backward(fn) -> None:
+    """Check ``fn(dc_t, f_t, i_t, g_t, c_prev) -> (df_t, di_t, dg_t, dc_prev)``, all (B, H).
+
+    Back through ``C_t = f_t * C_{t-1} + i_t * g_t`` to the gate activations.
+    """
+    run_check(fn, _ref_cell_update, _cell_update_cases(), name="cell_update_backward",
+              output_names=["df_t", "di_t", "dg_t (dC~_t)", "dc_prev"], mistakes=_CELL_UPDATE_MISTAKES)
+
+
+# ---- one whole step -----------------------------------------------------------------------
+
+def _ref_step_backward(dh, dc_next, x, h_prev, c_prev, p):
+    """The package's BPTT over one step: the truth the reader is compared with."""
+    _, _, cache = lstm.lstm_forward(x[:, None], p, state=(h_prev, c_prev), return_cache=True)
+    dx, dp, (dh0, dc0) = lstm.lstm_backward(np.zeros_like(dh)[:, None], cache, dstate=(dh, dc_next))
+    return dx[:, 0], dh0, dc0, dp.W_ih, dp.W_hh, dp.b_ih
+
+
+def _step_backward_variant(dh, dc_next, x, h_prev, c_prev, p, *, tanh_path=True, next_grad=True,
+                           df_uses_c_new=False, swap_i_g=False, dc_prev_times_f=True,
+                           candidate_slope="tanh", gate_slopes=True, order="ifgo"):
+    """A readable one-step backward; the keyword flags switch on one known mistake each."""
+    h_t, c_t, gates = lstm.lstm_step(x, (h_prev, c_prev), p, return_gates=True)
+    i, f, g, o = gates["i"], gates["f"], gates["g"], gates["o"]
+    tanh_c = np.tanh(c_t)
+    do = dh * tanh_c
+    dc = (dc_next if next_grad else 0) + (dh * o * (1 - tanh_c ** 2) if tanh_path else 0)
+    df = dc * (c_t if df_uses_c_new else c_prev)
+    di, dg = (dc * i, dc * g) if swap_i_g else (dc * g, dc * i)
+    dc_prev = dc * f if dc_prev_times_f else dc
+    if gate_slopes:
+        di, df, do = di * i * (1 - i), df * f * (1 - f), do * o * (1 - o)
+    if candidate_slope == "tanh":
+        dg = dg * (1 - g ** 2)
+    elif candidate_slope == "sigmoid":
+        dg = dg * g * (1 - g)
+    blocks = {"i": di, "f": df, "g": dg, "o": do}
+    da = np.concatenate([blocks[k] for k in order], axis=1)  # (B, 4H)
+    dx = da @ p.W_ih  # (B, D)
+    dh_prev = da @ p.W_hh  # (B, H)
+    return dx, dh_prev, dc_prev, da.T @ x, da.T @ h_prev, da.sum(axis=0)
+
+
+def _mistake(**flags):
+    return lambda *args: _step_backward_variant(*args, **flags)
+
+
+def _step_cases():
+    rng = np.random.default_rng(23)
+
+    def case(B, D, H, what, zero_next=False, zero_state=False):
+        p = lstm.init_params(D, H, rng)
+        # larger weights than PyTorch's default, so every gate is far from 1/2 and each
+        # known mistake changes the result clearly
+        p = lstm.LSTMParams(*(2.0 * a for a in p))
+        x = rng.normal(size=(B, D))
+        h_prev = np.zeros((B, H)) if zero_state else rng.uniform(-0.9, 0.9, size=(B, H))
+        c_prev = np.zeros((B, H)) if zero_state else rng.normal(size=(B, H))
+        dh = rng.normal(size=(B, H))
+        dc_next = np.zeros((B, H)) if zero_next else rng.normal(size=(B, H))
+        return Case((dh, dc_next, x, h_prev, c_prev, p), what)
+
+    return [
+        case(2, 3, 4, "B=2, D=3, H=4"),  # first: every listed mistake gives different values here
+        case(1, 1, 1, "B=1, D=1, H=1"),
+        case(3, 5, 2, "B=3, D=5, H=2"),
+        case(2, 3, 4, "the last step: nothing arrives from step t+1 (dc_next = 0)", zero_next=True),
+        case(2, 2, 3, "the first step: h_0 = C_0 = 0", zero_state=True),
+    ]
+
+
+_STEP_MISTAKES = [
+    Mistake("you forgot the path through tanh(C_t) into dC_t: h_t = o_t * tanh(C_t), so "
+            "dC_t = dc_next + dh_t * o_t * (1 - tanh(C_t)^2).",
+            _mistake(tanh_path=False)),
+    Mistake("you forgot to add the gradient arriving from the next step: dC_t must include "
+            "dc_next (the cell state also feeds step t+1).",
+            _mistake(next_grad=False)),
+    Mistake("df_t used C_t instead of C_{t-1}: the forget gate multiplies the previous cell "
+            "state, so df_t = dC_t * C_{t-1}.",
+            _mistake(df_uses_c_new=True)),
+    Mistake("di_t and dC~_t are swapped: di_t = dC_t * C~_t and dC~_t = dC_t * i_t.",
+            _mistake(swap_i_g=True)),
+    Mistake("dc_prev is missing the forget gate: dC_{t-1} = dC_t * f_t.",
+            _mistake(dc_prev_times_f=False)),
+    Mistake("the candidate C~_t is a tanh, so its slope is 1 - C~_t^2, not C~_t * (1 - C~_t).",
+            _mistake(candidate_slope="sigmoid")),
+    Mistake("the slope of the candidate's tanh, 1 - C~_t^2, is missing.",
+            _mistake(candidate_slope=None)),
+    Mistake("the sigmoid slopes of the gates, s * (1 - s) for i_t, f_t and o_t, are missing.",
+            _mistake(gate_slopes=False)),
+    Mistake("the pre-activation gradients are stacked in the article's order f, i, C~, o; "
+            "the parameters use PyTorch's row blocks i, f, g, o.",
+            _mistake(order="figo")),
+]
+
+
+def lstm_step_backward(fn) -> None:
+    """Check ``fn(dh_t, dc_next, x_t, h_prev, c_prev, p) -> (dx_t, dh_prev, dc_prev, dW_ih, dW_hh, db)``.
+
+    dh_t: (B, H), the total gradient reaching h_t; dc_next: (B, H), the gradient
+    reaching C_t from step t+1; x_t: (B, D); h_prev, c_prev: (B, H); p: lstm.LSTMParams.
+    Returns dx_t (B, D), dh_prev (B, H), dc_prev (B, H), dW_ih (4H, D), dW_hh (4H, H),
+    db (4H,). The reference is ``lstm.lstm_backward`` over a one-step sequence.
+    """
+    run_check(fn, _ref_step_backward, _step_cases(), name="lstm_step_backward",
+              output_names=["dx_t", "dh_prev", "dc_prev", "dW_ih", "dW_hh", "db"],
+              mistakes=_STEP_MISTAKES)
+
+
+# ---- clipping by global norm --------------------------------------------------------------
+
+def _flat(out):
+    """(clipped list, norm) -> (*clipped, norm), so every array is compared on its own."""
+    clipped, norm = out
+    return (*clipped, norm)
+
+
+def _ref_clip(grads, max_norm):
+    return _flat(clipping.clip_by_global_norm(grads, max_norm))
+
+
+def _clip_cases():
+    rng = np.random.default_rng(24)
+
+    def grads(scale):
+        return [scale * rng.normal(size=s) for s in ((4, 3), (4, 4), (4,))]
+
+    return [
+        Case((grads(10.0), 1.0), "large gradients, max_norm = 1"),
+        Case((grads(0.05), 1.0), "small gradients (norm below max_norm: unchanged)"),
+        Case((grads(1e6), 5.0), "exploded gradients, max_norm = 5"),
+        Case(([np.array([3.0, 4.0])], 1.0), "a single vector (3, 4)"),
+    ]
+
+
+def _clip_each(grads, m):
+    out = [a * min(1.0, m / (np.linalg.norm(a) + 1e-6)) for a in grads]
+    return (*out, float(np.sqrt(sum((a ** 2).sum() for a in grads))))
+
+
+_CLIP_MISTAKES = [
+    Mistake("each array was clipped by its own norm; clipping by *global* norm rescales all "
+            "arrays by one common factor, computed from the norm of all of them together.",
+            _clip_each),
+    Mistake("that is clipping by value (np.clip on every entry), which changes the direction; "
+            "rescale all arrays by min(1, max_norm / (norm + 1e-6)) instead.",
+            lambda grads, m: (*[np.clip(a, -m, m) for a in grads], float(np.sqrt(sum((a ** 2).sum() for a in grads))))),
+    Mistake("gradients whose norm is already below max_norm must stay as they are: the factor is "
+            "min(1, max_norm / (norm + 1e-6)), never above 1.",
+            lambda grads, m: _flat(([a * (m / (clipping.global_norm(grads) + 1e-6)) for a in grads],
+                                    clipping.global_norm(grads)))),
+    Mistake("the returned norm should be the norm *before* clipping.",
+            lambda grads, m: _flat((lambda c: (c[0], clipping.global_norm(c[0])))(
+                clipping.clip_by_global_norm(grads, m)))),
+    Mistake("the returned norm is squared: take the square root of the sum of squares.",
+            lambda grads, m: _flat((clipping.clip_by_global_norm(grads, m)[0], clipping.global_norm(grads) ** 2))),
+]
+
+
+def clip_by_global_norm(fn) -> None:
+    """Check ``fn(grads, max_norm) -> (clipped, norm)``: grads a list of arrays, clipped a list
+    of the same shapes, norm the global norm before clipping (a float).
+
+    The scale factor is ``min(1, max_norm / (norm + 1e-6))``, as in PyTorch's ``clip_grad_norm_``.
+    """
+    def flat_fn(grads, max_norm):
+        out = fn([a.copy() for a in grads], max_norm)
+        if out is None or not isinstance(out, (tuple, list)) or len(out) != 2:
+            return out
+        clipped, norm = out
+        if isinstance(clipped, np.ndarray) or not isinstance(clipped, (list, tuple)):
+            raise TypeError(f"clipped should be a list of arrays, got {type(clipped).__name__}")
+        return (*clipped, norm)
+
+    if not callable(fn):
+        run_check(fn, _ref_clip, [], name="clip_by_global_norm")  # raises the usual TypeError
+    run_check(flat_fn, _ref_clip, _clip_cases(), name="clip_by_global_norm",
+              output_names=["clipped[0]", "clipped[1]", "clipped[2]", "norm"], mistakes=_CLIP_MISTAKES,
+              rtol=1e-6, atol=1e-10)

@@ -1,0 +1,236 @@
+"""Widgets of the chapters "LSTM Networks" (parameter counts) and "The Core Idea Behind LSTMs" (a gate).
+
+A gate (Olah 2015, "The Core Idea Behind LSTMs") is a sigmoid layer and a pointwise
+multiply: with pre-activation ``a``, the gate value is ``g = sigma(a)`` in (0, 1) and
+what passes is ``g * v``. Applied on every step, as a forget gate is, a share
+``g ** T`` of a value survives ``T`` steps.
+
+Each widget has the three layers described in ``lstm_course.widgets``:
+
+========================  =====================  ===========================  ======================
+widget                    compute (pure)         figure (updates in place)    layout (ipywidgets)
+========================  =====================  ===========================  ======================
+gate                      ``gate_pass``          ``gate_figure``,             ``gate_widget``
+                                                 ``update_gate_figure``
+parameter counts          ``counting.param_counts``  ``param_count_figure``,  ``param_count_widget``
+                                                 ``update_param_count_figure``
+========================  =====================  ===========================  ======================
+
+The figure functions build a bare ``matplotlib.figure.Figure`` (no pyplot, so nothing
+is shown twice and no global state changes) and keep their artists in
+``fig.lstm_course_artists`` so the update functions move them instead of redrawing.
+The layouts render the figure into an ``ipywidgets.Image`` (no ipympl needed).
+"""
+from __future__ import annotations
+
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from ._render import figure_png
+from ..activations import sigmoid
+from ..counting import KINDS, param_counts
+
+__all__ = [
+    "DEFAULT_VECTOR",
+    "gate_pass",
+    "gate_figure",
+    "update_gate_figure",
+    "gate_widget",
+    "param_count_figure",
+    "update_param_count_figure",
+    "param_count_widget",
+]
+
+DEFAULT_VECTOR = np.array([0.9, -0.6, 0.4, -0.9, 0.7])  # the vector the gate widget filters
+_A_RANGE = 8.0  # the sigmoid is drawn on [-8, 8]
+# Okabe & Ito's colour-blind-safe palette, as in lstm_course.diagrams.
+_PASS_COLOR = "#E69F00"  # what passes the gate (orange)
+_FULL_COLOR = "#cfcfcf"  # the vector before the gate
+_CURVE_COLOR = "#0072B2"  # blue
+_KIND_COLORS = {"rnn": "#999999", "gru": "#56B4E9", "lstm": "#E69F00"}
+_KIND_LABELS = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}
+
+
+def _as_vector(v) -> np.ndarray:
+    v = np.asarray(v, dtype=float)
+    if v.ndim != 1 or v.size == 0:
+        raise ValueError(f"v: expected a non-empty 1-D vector, got shape {v.shape}")
+    return v
+
+
+def _as_scalar(a, name: str) -> float:
+    a = np.asarray(a, dtype=float)
+    if a.ndim != 0 or not np.isfinite(a):
+        raise ValueError(f"{name}: expected one finite number, got {a!r}")
+    return float(a)
+
+
+# ---- the gate ---------------------------------------------------------------------------
+
+def gate_pass(pre_activation, v):
+    """A gate applied to ``v``: returns ``(g, g * v)`` with ``g = sigma(pre_activation)``.
+
+    ``pre_activation`` is a number or an array broadcastable against ``v``.
+
+    >>> g, passed = gate_pass(0.0, np.array([1.0, -2.0]))
+    >>> float(g), passed.tolist()
+    (0.5, [0.5, -1.0])
+    """
+    g = sigmoid(np.asarray(pre_activation, dtype=float))
+    return g, g * np.asarray(v, dtype=float)
+
+
+def _gate_caption(a: float, g: float) -> str:
+    return f"a = {a:+.1f}   gate σ(a) = {g:.3f}"
+
+
+def gate_figure(pre_activation: float = 0.0, v=DEFAULT_VECTOR) -> Figure:
+    """Left: the sigmoid with the current pre-activation marked. Right: ``v`` and what passes."""
+    a = _as_scalar(pre_activation, "pre_activation")
+    v = _as_vector(v)
+    g, passed = gate_pass(a, v)
+    fig = Figure(figsize=(7.0, 2.9), layout="constrained")  # 700 px: the book's text width
+    ax_s, ax_v = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
+
+    z = np.linspace(-_A_RANGE, _A_RANGE, 321)
+    ax_s.plot(z, sigmoid(z), color=_CURVE_COLOR, lw=2)
+    guide_v, = ax_s.plot([a, a], [0, g], ls=":", color="0.4", lw=1)
+    guide_h, = ax_s.plot([-_A_RANGE, a], [g, g], ls=":", color="0.4", lw=1)
+    dot, = ax_s.plot([a], [g], "o", color=_PASS_COLOR, ms=9, zorder=3)
+    ax_s.set(xlim=(-_A_RANGE, _A_RANGE), ylim=(-0.05, 1.05), xlabel="pre-activation a",
+             ylabel="gate value σ(a)")
+    ax_s.set_yticks([0, 0.5, 1])
+    title = ax_s.set_title(_gate_caption(a, float(g)), fontsize=11)
+
+    k = np.arange(v.size)
+    ax_v.bar(k, v, width=0.7, color=_FULL_COLOR, label="v (before the gate)")
+    bars = ax_v.bar(k, passed, width=0.45, color=_PASS_COLOR, label="σ(a) · v (passes)")
+    ax_v.axhline(0, color="0.3", lw=0.8)
+    lim = 1.15 * float(np.max(np.abs(v)))
+    ax_v.set(ylim=(-lim, lim), xticks=k, xticklabels=[f"$v_{j + 1}$" for j in k], ylabel="value")
+    ax_v.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=9, frameon=False, ncols=2)
+    ax_v.set_title("what passes the gate", fontsize=11)
+    fig.lstm_course_artists = {"dot": dot, "guide_v": guide_v, "guide_h": guide_h, "title": title,
+                               "bars": bars, "v": v}
+    return fig
+
+
+def update_gate_figure(fig: Figure, pre_activation: float) -> Figure:
+    """Move the artists of ``gate_figure`` to a new pre-activation (the vector stays)."""
+    art = fig.lstm_course_artists
+    a = _as_scalar(pre_activation, "pre_activation")
+    g, passed = gate_pass(a, art["v"])
+    g = float(g)
+    art["dot"].set_data([a], [g])
+    art["guide_v"].set_data([a, a], [0, g])
+    art["guide_h"].set_data([-_A_RANGE, a], [g, g])
+    art["title"].set_text(_gate_caption(a, g))
+    for bar, h in zip(art["bars"], passed):
+        bar.set_height(h)
+    return fig
+
+
+
+
+def _gate_summary(a: float, steps: int) -> str:
+    g = float(sigmoid(np.float64(a)))
+    # symbols only: the chapter's prose (translated with the book) says what they mean
+    return (f"σ({a:+.1f}) = <b>{g:.4f}</b> &nbsp;&nbsp; "
+            f"σ({a:+.1f})<sup>{steps:,}</sup> = <b>{g ** steps:.3g}</b>")
+
+
+def gate_widget(pre_activation: float = 0.0, v=DEFAULT_VECTOR, steps: int = 1000):
+    """A slider for the pre-activation, the gate figure, and a line with the gate value.
+
+    The line also gives ``sigma(a) ** steps``: what is left of a value after the same
+    gate has been applied ``steps`` times (a forget gate held at ``a`` for ``steps`` steps).
+    """
+    import ipywidgets as W
+
+    fig = gate_figure(pre_activation, v)
+    image = W.Image(value=figure_png(fig), format="png", layout=W.Layout(width="100%", max_width="800px"))
+    slider = W.FloatSlider(value=float(pre_activation), min=-_A_RANGE, max=_A_RANGE, step=0.5,
+                           description="a", continuous_update=True, readout_format="+.1f",
+                           layout=W.Layout(width="420px"))
+    summary = W.HTML(_gate_summary(pre_activation, steps))
+
+    def on_change(change):
+        a = change["new"]
+        update_gate_figure(fig, a)
+        image.value = figure_png(fig)
+        summary.value = _gate_summary(a, steps)
+
+    slider.observe(on_change, names="value")
+    return W.VBox([slider, summary, image])
+
+
+# ---- parameter counts ---------------------------------------------------------------------
+
+def _count_title(D: int, H: int) -> str:
+    return f"one layer, input size D = {D}, hidden size H = {H}"
+
+
+def param_count_figure(D: int = 32, H: int = 128) -> Figure:
+    """Bars: the parameters of one RNN, GRU and LSTM layer of input size D and hidden size H."""
+    counts = param_counts(D, H)
+    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+    ax = fig.subplots()
+    y = np.arange(len(KINDS))[::-1]  # RNN on top
+    vals = [counts[k] for k in KINDS]
+    bars = ax.barh(y, vals, height=0.6, color=[_KIND_COLORS[k] for k in KINDS])
+    texts = [ax.text(n, yy, f"  {n:,}", va="center", fontsize=10) for n, yy in zip(vals, y)]
+    ax.set_yticks(y, [_KIND_LABELS[k] for k in KINDS])
+    ax.set_xlim(0, 1.3 * max(vals))
+    ax.set_xlabel("number of parameters")
+    ax.xaxis.set_major_locator(MaxNLocator(4))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.0f}"))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    title = ax.set_title(_count_title(D, H), fontsize=11)
+    fig.lstm_course_artists = {"ax": ax, "bars": bars, "texts": texts, "title": title}
+    return fig
+
+
+def update_param_count_figure(fig: Figure, D: int, H: int) -> Figure:
+    """Resize the bars of ``param_count_figure`` for new sizes."""
+    art = fig.lstm_course_artists
+    counts = param_counts(D, H)
+    vals = [counts[k] for k in KINDS]
+    for bar, text, n in zip(art["bars"], art["texts"], vals):
+        bar.set_width(n)
+        text.set_x(n)
+        text.set_text(f"  {n:,}")
+    art["ax"].set_xlim(0, 1.3 * max(vals))
+    art["title"].set_text(_count_title(D, H))
+    return fig
+
+
+def _count_summary(D: int, H: int) -> str:
+    c = param_counts(D, H)
+    return (f"RNN <b>{c['rnn']:,}</b> &nbsp; GRU <b>{c['gru']:,}</b> &nbsp; LSTM <b>{c['lstm']:,}</b> "
+            f"&nbsp; (LSTM / RNN = {c['lstm'] / c['rnn']:.0f})")
+
+
+def param_count_widget(D: int = 32, H: int = 128, max_size: int = 1024):
+    """Two sliders, D and H, and the parameter counts of one RNN, GRU and LSTM layer."""
+    import ipywidgets as W
+
+    fig = param_count_figure(D, H)
+    image = W.Image(value=figure_png(fig), format="png", layout=W.Layout(width="100%", max_width="640px"))
+    style = {"description_width": "140px"}
+    d_slider = W.IntSlider(value=D, min=1, max=max_size, description="input size D", style=style,
+                           layout=W.Layout(width="480px"))
+    h_slider = W.IntSlider(value=H, min=1, max=max_size, description="hidden size H", style=style,
+                           layout=W.Layout(width="480px"))
+    summary = W.HTML(_count_summary(D, H))
+
+    def on_change(_change):
+        update_param_count_figure(fig, d_slider.value, h_slider.value)
+        image.value = figure_png(fig)
+        summary.value = _count_summary(d_slider.value, h_slider.value)
+
+    d_slider.observe(on_change, names="value")
+    h_slider.observe(on_change, names="value")
+    return W.VBox([d_slider, h_slider, summary, image])

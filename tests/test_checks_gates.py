@@ -1,0 +1,68 @@
+"""The self-checks of the gate chapters pass the reference and name each known mistake."""
+import numpy as np
+import pytest
+
+from lstm_course.activations import sigmoid
+from lstm_course.checks import CheckFailed
+from lstm_course.checks import gates as check
+
+
+def test_references_pass(capsys):
+    check.lstm_param_count(lambda D, H: 4 * (H * D + H * H + 2 * H))
+    check.gate(lambda a, v: v / (1 + np.exp(-a)))
+    check.gate_preactivation(lambda g: np.log(g / (1 - g)))
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["lstm_param_count: all 4 checks passed.", "gate: all 3 checks passed.",
+                   "gate_preactivation: all 3 checks passed."]
+
+
+@pytest.mark.parametrize("wrong,hint", [
+    (lambda D, H: 4 * H * (D + H), "without the biases"),
+    (lambda D, H: 4 * H * (D + H + 1), "stores two"),
+    (lambda D, H: 3 * H * (D + H + 2), "3 blocks"),
+    (lambda D, H: H * (D + H + 2), "plain RNN"),
+    (lambda D, H: 4 * H * (D + 2), "W_hh"),
+    (lambda D, H: 4 * H * (H + 2), "W_ih"),
+    (lambda D, H: 4 * H * D + 4 * D * D + 8 * H, "D x D"),
+    (lambda D, H: 12345, "wrong values"),
+    (lambda D, H: "4", "expected a number"),
+])
+def test_lstm_param_count_mistakes(wrong, hint):
+    with pytest.raises(CheckFailed, match=hint):
+        check.lstm_param_count(wrong)
+
+
+@pytest.mark.parametrize("wrong,hint", [
+    (lambda a, v: np.tanh(a) * v, "tanh"),
+    (lambda a, v: sigmoid(a) + v, "multiplies"),
+    (lambda a, v: a * v, "sigmoid is missing"),
+    (lambda a, v: sigmoid(a), "alone"),
+    (lambda a, v: (1 - sigmoid(a)) * v, "reversed"),
+    (lambda a, v: sigmoid(a) @ v, "elementwise"),
+    (lambda a, v: sigmoid(a) * v[:1], "shape"),
+])
+def test_gate_mistakes(wrong, hint):
+    with pytest.raises(CheckFailed, match=hint):
+        check.gate(wrong)
+
+
+@pytest.mark.parametrize("wrong,hint", [
+    (lambda g: np.log((1 - g) / g), "sign"),
+    (lambda g: np.log(g), r"log\(g\)"),
+    (lambda g: np.arctanh(g), "tanh"),
+    (lambda g: sigmoid(g), "applied the sigmoid"),
+    (lambda g: np.log(1 - g), r"log\(1 - g\)"),
+])
+def test_gate_preactivation_mistakes(wrong, hint):
+    with pytest.raises(CheckFailed, match=hint):
+        check.gate_preactivation(wrong)
+
+
+def test_unimplemented_stub_and_missing_return():
+    def stub(D, H):
+        raise NotImplementedError
+
+    with pytest.raises(CheckFailed, match="not implemented"):
+        check.lstm_param_count(stub)
+    with pytest.raises(CheckFailed, match="return"):
+        check.gate(lambda a, v: None)
