@@ -7,7 +7,7 @@ set -euo pipefail
 page=${1:?usage: tools/screenshot.sh PAGE.html [OUT.png] [WIDTHxHEIGHT]}
 out=${2:-/tmp/$(basename "${page%.html}").png}
 size=${3:-1280x4000}
-root="$(cd "$(dirname "$0")/.." && pwd)/book/_build/html"
+root="${BOOK_HTML:-$(cd "$(dirname "$0")/.." && pwd)/book/_build/html}"
 [ -f "$root/$page" ] || { echo "no $root/$page: build the book first" >&2; exit 1; }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -m http.server "$port" --bind 127.0.0.1 --directory "$root" >/dev/null 2>&1 &

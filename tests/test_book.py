@@ -1,0 +1,100 @@
+"""The book builds with zero warnings, and what a reader sees meets the house rules.
+
+The build runs on a copy of ``book/`` with notebook execution switched off: the
+stored outputs are what the site shows, and nbval (the other half of ``pytest``)
+proves that re-running every notebook reproduces them. So this test checks the
+site as built from exactly the outputs nbval validates, in seconds rather than
+re-executing every chapter a second time.
+"""
+from __future__ import annotations
+
+import html.parser
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+
+
+def _toc_files() -> list[str]:
+    return re.findall(r"^\s*-?\s*file:\s*(\S+)", (BOOK / "_toc.yml").read_text(), flags=re.M)
+
+
+def _notebooks() -> list[Path]:
+    return sorted(p for p in BOOK.rglob("*.ipynb") if "_build" not in p.parts and ".ipynb_checkpoints" not in p.parts)
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> tuple[Path, str]:
+    work = tmp_path_factory.mktemp("book")
+    src = work / "book"
+    shutil.copytree(BOOK, src, ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
+    config = src / "_config.yml"
+    text = config.read_text()
+    text, n = re.subn(r"execute_notebooks:\s*\w+", "execute_notebooks: 'off'", text)
+    assert n == 1, "book/_config.yml should set execute.execute_notebooks exactly once"
+    config.write_text(text)
+    jb = Path(sys.executable).with_name("jupyter-book")
+    proc = subprocess.run([str(jb), "build", str(src), "-W", "-n", "--keep-going"],
+                          capture_output=True, text=True, timeout=600)
+    log = proc.stdout + proc.stderr
+    return src / "_build" / "html", log if proc.returncode else ""
+
+
+def test_book_builds_without_warnings(built_site):
+    html_dir, failure_log = built_site
+    assert not failure_log, "jupyter-book build -W -n failed:\n" + failure_log[-6000:]
+    assert (html_dir / "index.html").is_file()
+
+
+def test_every_toc_entry_exists():
+    for entry in _toc_files():
+        stem = BOOK / entry
+        assert any(stem.with_suffix(s).exists() for s in (".md", ".ipynb")), f"_toc.yml lists {entry}, which does not exist"
+
+
+class _ImgCollector(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def test_every_content_image_has_real_alt_text(built_site):
+    html_dir, failure_log = built_site
+    if failure_log:
+        pytest.skip("the build failed; see test_book_builds_without_warnings")
+    problems = []
+    for page in html_dir.rglob("*.html"):
+        if page.parts[-2:-1] == ("_static",):
+            continue
+        parser = _ImgCollector()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for img in parser.images:
+            src, alt = img.get("src", ""), (img.get("alt") or "").strip()
+            if "_static" in src or "logo" in (img.get("class") or ""):
+                continue  # theme furniture
+            # myst-nb falls back to the image's file path when a cell gives no alt text
+            if not alt or alt == src or re.search(r"\.(png|svg|jpe?g)$", alt) or "_images/" in alt:
+                problems.append(f"{page.relative_to(html_dir)}: {src} has alt={alt!r}")
+    assert not problems, "images without real alt text (set mystnb.image.alt in the cell metadata):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("nb_path", _notebooks(), ids=lambda p: str(p.relative_to(BOOK)))
+def test_notebook_has_no_error_and_no_progress_bar_outputs(nb_path):
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    for k, cell in enumerate(nb["cells"]):
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error", f"{nb_path.name}: cell {k} stores an error"
+            text = "".join(out.get("text", "")) if out.get("output_type") == "stream" else ""
+            assert not re.search(r"\d+it/s|it/s\]", text), f"{nb_path.name}: cell {k} stores a progress bar"
+            assert out.get("name") != "stderr", f"{nb_path.name}: cell {k} stores stderr output: {text[:200]!r}"
