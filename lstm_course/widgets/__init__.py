@@ -33,3 +33,9 @@ from .gates import (  # noqa: E402
     update_gate_figure,
     update_param_count_figure,
 )
+from .sampling import (  # noqa: E402
+    temperature_distribution,
+    temperature_figure,
+    temperature_widget,
+    update_temperature_figure,
+)

@@ -1,0 +1,296 @@
+"""Attention over LSTM states, on a toy task where squeezing the input into one state hurts.
+
+The task (:func:`reversal_task`) is to read ``T`` random symbols and write them back in
+reverse order. Two encoder-decoder models (Cho et al. 2014; Sutskever et al. 2014) see
+the same data:
+
+* :class:`EncoderDecoder` with ``attention=False``: an LSTM encoder reads ``x_1..x_T``; its
+  final state ``(h_T, C_T)`` is all the decoder gets. The decoder is a second LSTM started
+  from that state; its input at output step ``t`` is only the step number.
+* ``attention=True`` (Bahdanau et al. 2015; Luong et al. 2015; Xu et al. 2015 attend over
+  image regions): at every output step the decoder state ``s_t`` looks at *all* encoder
+  states ``h_1..h_T`` with dot-product attention::
+
+      q_t    = W_q s_t                        query            (B, H)
+      e_tj   = q_t . h_j                      scores           (B, T)
+      a_tj   = exp(e_tj) / sum_k exp(e_tk)    weights, softmax over input positions j
+      c_t    = sum_j a_tj h_j                 context          (B, H)
+      out_t  = W_o tanh(W_c [s_t, c_t])       logits over the symbols
+
+The attention weights ``a_tj`` form a ``(T_out, T_in)`` map; for reversal a trained
+model puts its weight on the anti-diagonal ``j = T + 1 - t``.
+
+:func:`fit` trains a model with :class:`lstm_course.train.Adam` and gradient clipping,
+seeding torch and numpy from ``seed`` at the start, as :func:`lstm_course.train.train`
+does, so a repeated call on one machine gives the same numbers. Thread count is the
+caller's (``torch.set_num_threads(1)`` in the chapters).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from numbers import Integral
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+from torch.nn import functional as F
+
+from .train import Adam
+
+__all__ = [
+    "ReversalBatch",
+    "reversal_task",
+    "dot_attention",
+    "EncoderDecoder",
+    "FitHistory",
+    "fit",
+    "evaluate",
+    "sequence_accuracy",
+    "attention_map",
+    "attention_map_plot",
+    "position_accuracy_plot",
+]
+
+
+def _check_int(value, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+# ----------------------------------------------------------------------------- task
+
+
+@dataclass
+class ReversalBatch:
+    """x: (B, T) input symbols in [0, n_symbols); y: (B, T) the same, reversed."""
+
+    x: np.ndarray
+    y: np.ndarray
+    n_symbols: int
+
+
+def reversal_task(batch: int, T: int, rng: np.random.Generator, n_symbols: int = 8) -> ReversalBatch:
+    """``batch`` sequences of ``T`` uniform random symbols and their reversals.
+
+    >>> b = reversal_task(1, 4, np.random.default_rng(0))
+    >>> bool((b.y == b.x[:, ::-1]).all())
+    True
+    """
+    batch = _check_int(batch, "batch")
+    T = _check_int(T, "T")
+    n_symbols = _check_int(n_symbols, "n_symbols", 2)
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng: expected a numpy Generator, got {type(rng).__name__}")
+    x = rng.integers(0, n_symbols, size=(batch, T))    # (B, T)
+    return ReversalBatch(x=x, y=np.ascontiguousarray(x[:, ::-1]), n_symbols=n_symbols)
+
+
+# ----------------------------------------------------------------------------- models
+
+
+def dot_attention(query: torch.Tensor, states: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Dot-product attention: ``query (B, H)``, ``states (B, T, H)`` -> ``(weights (B, T), context (B, H))``.
+
+    ``weights = softmax(states @ query)`` over the T positions; ``context = weights @ states``.
+    """
+    scores = torch.einsum("bth,bh->bt", states, query)      # e_tj: (B, T)
+    weights = torch.softmax(scores, dim=-1)                 # a_tj, sums to 1 over j
+    context = torch.einsum("bt,bth->bh", weights, states)   # c_t: (B, H)
+    return weights, context
+
+
+class EncoderDecoder(nn.Module):
+    """An LSTM encoder and an LSTM decoder, with or without attention over the encoder states.
+
+    n_symbols: vocabulary size; T: sequence length (the decoder runs T steps, its input
+    at step t is a learned embedding of t); hidden_size: H of both LSTMs.
+    ``forward(x)`` maps ``x (B, T)`` integer symbols to logits ``(B, T, n_symbols)``;
+    with ``return_attention=True`` also the weights ``(B, T_out, T_in)`` (attention only).
+    ``seed`` makes the initialisation reproducible without touching torch's global state.
+    """
+
+    def __init__(self, n_symbols: int, T: int, hidden_size: int = 32, attention: bool = True,
+                 embed_size: int = 16, seed: int | None = None):
+        super().__init__()
+        self.n_symbols = _check_int(n_symbols, "n_symbols", 2)
+        self.T = _check_int(T, "T")
+        H = self.hidden_size = _check_int(hidden_size, "hidden_size")
+        E = _check_int(embed_size, "embed_size")
+        self.attention = bool(attention)
+        with torch.random.fork_rng(devices=[]):
+            if seed is not None:
+                torch.manual_seed(_check_int(seed, "seed", 0))
+            self.embed = nn.Embedding(self.n_symbols, E)
+            self.encoder = nn.LSTM(E, H, batch_first=True)
+            self.step_embed = nn.Embedding(self.T, E)
+            self.decoder = nn.LSTM(E, H, batch_first=True)
+            if self.attention:
+                self.query = nn.Linear(H, H, bias=False)      # W_q
+                self.combine = nn.Linear(2 * H, H)            # W_c
+            self.head = nn.Linear(H, self.n_symbols)          # W_o
+
+    def forward(self, x: torch.Tensor, return_attention: bool = False):
+        if x.ndim != 2 or x.shape[1] != self.T:
+            raise ValueError(f"x: expected integer symbols of shape (B, T) with T={self.T}, "
+                             f"got {tuple(x.shape)}")
+        B = x.shape[0]
+        enc, (h_T, c_T) = self.encoder(self.embed(x))         # enc: (B, T, H)
+        steps = self.step_embed.weight.unsqueeze(0).expand(B, -1, -1)  # (B, T, E)
+        dec, _ = self.decoder(steps, (h_T, c_T))              # s_t: (B, T, H)
+        if not self.attention:
+            if return_attention:
+                raise ValueError("return_attention: this model has no attention")
+            return self.head(dec)                             # (B, T, n_symbols)
+        q = self.query(dec)                                   # (B, T_out, H)
+        scores = q @ enc.transpose(1, 2)                      # (B, T_out, T_in)
+        weights = torch.softmax(scores, dim=-1)               # over input positions
+        context = weights @ enc                               # (B, T_out, H)
+        out = self.head(torch.tanh(self.combine(torch.cat([dec, context], dim=-1))))
+        return (out, weights) if return_attention else out
+
+
+# ----------------------------------------------------------------------------- training
+
+
+@dataclass
+class FitHistory:
+    """step: evaluation steps; accuracy: held-out share of symbols right at those steps;
+    train_loss: one cross-entropy value per step."""
+
+    step: list[int] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+
+    @property
+    def final_accuracy(self) -> float:
+        return self.accuracy[-1]
+
+
+def _tensors(batch: ReversalBatch) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.from_numpy(np.asarray(batch.x, dtype=np.int64)), torch.from_numpy(np.asarray(batch.y, dtype=np.int64))
+
+
+def evaluate(model: EncoderDecoder, batch: ReversalBatch) -> np.ndarray:
+    """Per-output-position accuracy ``(T,)`` of ``model`` on ``batch`` (greedy argmax)."""
+    x, y = _tensors(batch)
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        pred = model(x).argmax(-1)                            # (B, T)
+    model.train(was_training)
+    return (pred == y).double().mean(0).numpy()
+
+
+def sequence_accuracy(model: EncoderDecoder, batch: ReversalBatch) -> float:
+    """Share of the sequences in ``batch`` that ``model`` reverses without a single error."""
+    x, y = _tensors(batch)
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        pred = model(x).argmax(-1)                            # (B, T)
+    model.train(was_training)
+    return float((pred == y).all(dim=1).double().mean())
+
+
+def fit(model: EncoderDecoder, steps: int, *, batch: int = 64, lr: float = 1e-2, clip: float = 1.0,
+        seed: int = 0, eval_every: int = 50, eval_size: int = 512) -> FitHistory:
+    """Train ``model`` on :func:`reversal_task` with Adam for ``steps`` steps.
+
+    Seeds ``torch.manual_seed(seed)`` and numpy generators spawned from ``seed`` (one for
+    training batches, one for the fixed held-out set of ``eval_size`` sequences).
+    """
+    if not isinstance(model, EncoderDecoder):
+        raise ValueError(f"model: expected an EncoderDecoder, got {type(model).__name__}")
+    steps = _check_int(steps, "steps", 0)
+    seed = _check_int(seed, "seed", 0)
+    torch.manual_seed(seed)
+    train_seq, eval_seq = np.random.SeedSequence(seed).spawn(2)
+    rng = np.random.default_rng(train_seq)
+    held_out = reversal_task(eval_size, model.T, np.random.default_rng(eval_seq), model.n_symbols)
+    opt = Adam(model.parameters(), lr=lr)
+    params = list(model.parameters())
+    hist = FitHistory()
+    hist.step.append(0)
+    hist.accuracy.append(float(evaluate(model, held_out).mean()))
+    model.train()
+    for step in range(1, steps + 1):
+        x, y = _tensors(reversal_task(batch, model.T, rng, model.n_symbols))
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x).reshape(-1, model.n_symbols), y.reshape(-1))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, clip)
+        opt.step()
+        hist.train_loss.append(loss.item())
+        if step % eval_every == 0 or step == steps:
+            hist.step.append(step)
+            hist.accuracy.append(float(evaluate(model, held_out).mean()))
+    model.eval()
+    return hist
+
+
+def attention_map(model: EncoderDecoder, x) -> np.ndarray:
+    """The attention weights ``(T_out, T_in)`` of an attention model for one sequence ``x (T,)``."""
+    if not model.attention:
+        raise ValueError("model: expected a model with attention=True")
+    x = torch.as_tensor(np.asarray(x, dtype=np.int64)).reshape(1, -1)
+    with torch.no_grad():
+        _, w = model(x, return_attention=True)
+    return w[0].double().numpy()
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def attention_map_plot(weights, x=None, ax=None) -> Figure:
+    """Heatmap of attention weights ``(T_out, T_in)``: output step down, input position across.
+
+    ``x`` (optional, ``(T_in,)``): the input symbols, written under the columns.
+    """
+    w = np.asarray(weights, dtype=float)
+    if w.ndim != 2:
+        raise ValueError(f"weights: expected shape (T_out, T_in), got {w.shape}")
+    T_out, T_in = w.shape
+    if ax is None:
+        fig = Figure(figsize=(4.6, 4.2), layout="constrained")
+        ax = fig.subplots()
+    fig = ax.figure
+    im = ax.imshow(w, cmap="Blues", vmin=0, vmax=1, origin="upper")
+    ax.set_xticks(np.arange(T_in), [str(j + 1) for j in range(T_in)], fontsize=8)
+    ax.set_yticks(np.arange(T_out), [str(t + 1) for t in range(T_out)], fontsize=8)
+    ax.set(xlabel="input position j", ylabel="output step t")
+    if x is not None:
+        x = np.asarray(x).ravel()
+        if x.shape != (T_in,):
+            raise ValueError(f"x: expected {T_in} input symbols, got shape {x.shape}")
+        ax.set_xticks(np.arange(T_in), [f"{j + 1}\n{int(s)}" for j, s in enumerate(x)], fontsize=8)
+        ax.set_xlabel("input position j (and its symbol)")
+    fig.colorbar(im, ax=ax, shrink=0.8, label="attention weight $a_{tj}$")
+    return fig
+
+
+def position_accuracy_plot(curves: dict, chance: float | None = None, ax=None) -> Figure:
+    """Held-out accuracy at each output step, one line per model (``{label: (T,) accuracies}``)."""
+    if ax is None:
+        fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+        ax = fig.subplots()
+    fig = ax.figure
+    colors = ("#0072b2", "#e69f00", "#009e73", "#cc79a7")  # Okabe-Ito
+    markers = ("o", "s", "^", "D")
+    for k, (label, acc) in enumerate(curves.items()):
+        acc = np.asarray(acc, dtype=float)
+        if acc.ndim != 1:
+            raise ValueError(f"curves[{label!r}]: expected a 1-D array, got shape {acc.shape}")
+        t = np.arange(1, acc.size + 1)
+        ax.plot(t, acc, marker=markers[k % 4], color=colors[k % 4], lw=2, ms=5, label=label)
+        ax.set_xticks(t)
+    if chance is not None:
+        ax.axhline(chance, color="0.45", ls="--", lw=1.2)
+        ax.text(ax.get_xlim()[1], chance, "chance ", ha="right", va="bottom", fontsize=9, color="0.45")
+    ax.set(xlabel="output step t (the input symbol from position T + 1 - t)",
+           ylabel="held-out accuracy", ylim=(0, 1.05))
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 0.16), fontsize=9)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig
