@@ -104,3 +104,91 @@ def gradient_ratio_plot(ks, curves: Mapping[str, Sequence[float]], ax=None,
     ax.grid(True, which="major", axis="y", alpha=0.3)
     _tidy(ax)
     return fig
+
+
+# ---- chapter "Step-by-Step LSTM Walk Through" -------------------------------------------
+
+__all__ += ["gate_heatmaps", "mse_vs_length_plot"]
+
+_HEAT_TITLES = {"f": r"forget gate $f_t$", "i": r"input gate $i_t$", "g": r"candidate $\tilde{C}_t$",
+                "o": r"output gate $o_t$", "c": r"cell state $C_t$", "tanh_c": r"$\tanh(C_t)$",
+                "h": r"output $h_t$"}
+_SIGNED = ("g", "c", "tanh_c", "h")
+
+
+def gate_heatmaps(gates: Mapping[str, np.ndarray], words: Sequence[str], units: Sequence[int],
+                  unit_labels: Sequence[str] | None = None, keys: Sequence[str] = ("f", "i", "o", "c"),
+                  marks: Sequence[int] = (), fig: Figure | None = None) -> Figure:
+    """One heatmap per gate: rows are the chosen units, columns the words of a sentence.
+
+    gates: name -> (T, H) activations of one sequence (the ``gates`` dict of
+    ``lstm.lstm_forward(..., return_gates=True)`` indexed ``[b]``; "c" is the cell
+    state); words: (T,) the input words; units: the hidden units to show, top to
+    bottom; marks: columns to outline with a vertical line (e.g. each new subject).
+    Gates use a sequential colour scale on [0, 1]; "g", "c", "tanh_c" and "h" a
+    diverging one centred on 0 (the cell state clipped to [-2, 2]).
+    """
+    units = [int(u) for u in units]
+    if not units:
+        raise ValueError("units: expected at least one unit index")
+    T = len(words)
+    for k in keys:
+        if k not in gates:
+            raise ValueError(f"gates: missing {k!r}; got keys {sorted(gates)}")
+        a = np.asarray(gates[k])
+        if a.ndim != 2 or a.shape[0] != T or max(units) >= a.shape[1] or min(units) < 0:
+            raise ValueError(f"gates[{k!r}]: expected shape (T={T}, H) with H > {max(units)}, got {a.shape}")
+    labels = list(unit_labels) if unit_labels is not None else [f"unit {u}" for u in units]
+    if len(labels) != len(units):
+        raise ValueError(f"unit_labels: expected {len(units)} labels, got {len(labels)}")
+    if fig is None:
+        fig = Figure(figsize=(7.0, 0.9 + (0.32 * len(units) + 0.45) * len(keys) + 0.7), layout="constrained")
+    axes = fig.subplots(len(keys), 1, sharex=True)
+    axes = np.atleast_1d(axes)
+    for ax, k in zip(axes, keys):
+        a = np.asarray(gates[k], dtype=float)[:, units].T      # (U, T)
+        if k in _SIGNED:
+            lim = 2.0 if k == "c" else 1.0
+            im = ax.imshow(np.clip(a, -lim, lim), aspect="auto", cmap="RdBu_r", vmin=-lim, vmax=lim,
+                           interpolation="nearest")
+        else:
+            im = ax.imshow(a, aspect="auto", cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest")
+        ax.set_yticks(np.arange(len(units)), labels, fontsize=8)
+        ax.set_title(_HEAT_TITLES.get(k, k), fontsize=10, loc="left")
+        for m in marks:
+            ax.axvline(m - 0.5, color="white", lw=1.5)
+            ax.axvline(m - 0.5, color="black", lw=0.7, ls=(0, (2, 2)))
+        cb = fig.colorbar(im, ax=ax, pad=0.01, fraction=0.03)
+        cb.ax.tick_params(labelsize=7)
+    axes[-1].set_xticks(np.arange(T), list(words), rotation=90, fontsize=8)
+    return fig
+
+
+def mse_vs_length_plot(lengths: Sequence[int], curves: Mapping[str, Sequence[float]], baseline: float,
+                       ax=None, solved: float | None = None) -> Figure:
+    """Final held-out MSE against the sequence length, one line per model, log scale.
+
+    curves: label -> (len(lengths),) MSEs; baseline: the MSE of the best constant
+    guess (dashed); solved: an optional threshold drawn dotted (e.g. 0.01).
+    """
+    lengths = np.asarray(lengths, dtype=float)
+    if lengths.ndim != 1 or lengths.size == 0:
+        raise ValueError(f"lengths: expected a non-empty 1-D sequence, got shape {lengths.shape}")
+    if not curves:
+        raise ValueError("curves: expected at least one label -> MSEs entry")
+    fig, ax = _axes(ax, (6.4, 3.2))
+    for n, (label, mse) in enumerate(curves.items()):
+        mse = np.asarray(mse, dtype=float)
+        if mse.shape != lengths.shape:
+            raise ValueError(f"curves[{label!r}]: expected shape {lengths.shape} like lengths, got {mse.shape}")
+        ax.semilogy(lengths, mse, "o-", color=_LINE_COLORS[n % len(_LINE_COLORS)], lw=2, ms=6, label=label)
+    ax.axhline(baseline, color=_GREY, ls="--", lw=1.2)
+    ax.text(lengths.min(), baseline, " always predict 1", ha="left", va="bottom", fontsize=9, color=_GREY)
+    if solved is not None:
+        ax.axhline(solved, color=_GREY, ls=":", lw=1.0)
+        ax.text(lengths.min(), solved, " solved", ha="left", va="top", fontsize=9, color=_GREY)
+    ax.set(xlabel="sequence length T", ylabel="held-out MSE")
+    ax.set_xticks(lengths)
+    ax.legend(fontsize=9, loc="lower right")
+    _tidy(ax)
+    return fig

@@ -133,6 +133,8 @@ from .recurrence import rnn_step, tanh_step_backward, unroll  # noqa: E402
 from .gates import gate, gate_preactivation, lstm_param_count  # noqa: E402
 from .bptt import cell_grad, cell_update_backward, clip_by_global_norm, lstm_step_backward  # noqa: E402
 from .attention import dot_attention  # noqa: E402
+from .cell import cell_update, lstm_cell_step  # noqa: E402
 
 __all__ += ["rnn_step", "unroll", "tanh_step_backward", "gate", "gate_preactivation", "lstm_param_count",
-            "cell_grad", "cell_update_backward", "lstm_step_backward", "clip_by_global_norm", "dot_attention"]
+            "cell_grad", "cell_update_backward", "lstm_step_backward", "clip_by_global_norm", "dot_attention",
+            "cell_update", "lstm_cell_step"]

@@ -39,3 +39,16 @@ from .sampling import (  # noqa: E402
     temperature_widget,
     update_temperature_figure,
 )
+from .explorer import (  # noqa: E402
+    PRESETS,
+    cell_flows,
+    cell_step,
+    explorer_figure,
+    explorer_widget,
+    preset_schedule,
+    run_schedule,
+    sequence_figure,
+    sequence_widget,
+    update_explorer_figure,
+    update_sequence_figure,
+)
