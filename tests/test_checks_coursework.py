@@ -1,0 +1,198 @@
+"""The coursework self-checks accept right answers and name each known mistake."""
+import numpy as np
+import pytest
+
+from lstm_course import lstm, variants
+from lstm_course.activations import sigmoid
+from lstm_course.checks import CheckFailed
+from lstm_course.checks import coursework as check
+
+
+def _hx(x, h):
+    return np.concatenate([h, x], axis=1)
+
+
+def right_gate(x, h, W, b):
+    return 1 / (1 + np.exp(-(_hx(x, h) @ W.T + b)))
+
+
+def right_candidate(x, h, W, b):
+    return np.tanh(_hx(x, h) @ W.T + b)
+
+
+def right_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    H = h.shape[1]
+    a = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh
+    i, f = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])
+    g, o = np.tanh(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
+    c = f * c + i * g
+    return o * np.tanh(c), c
+
+
+@pytest.mark.parametrize("name", ["forget_gate", "input_gate", "output_gate"])
+def test_gates_accept_right_answer(name, capsys):
+    getattr(check, name)(right_gate)
+    assert capsys.readouterr().out.strip() == f"{name}: all 6 checks passed."
+
+
+@pytest.mark.parametrize("name", ["forget_gate", "input_gate", "output_gate"])
+@pytest.mark.parametrize("wrong, words", [
+    (right_candidate, "tanh"),
+    (lambda x, h, W, b: sigmoid(np.concatenate([x, h], 1) @ W.T + b), "[x_t, h_{t-1}]"),
+    (lambda x, h, W, b: sigmoid(_hx(x, h) @ W.T), "bias b is missing"),
+])
+def test_gates_name_mistakes(name, wrong, words):
+    with pytest.raises(CheckFailed, match=None) as err:
+        getattr(check, name)(wrong)
+    assert words in str(err.value)
+
+
+def test_gate_transposed_weights_explains_shapes():
+    with pytest.raises(CheckFailed) as err:
+        check.forget_gate(lambda x, h, W, b: sigmoid(_hx(x, h) @ W + b))
+    assert "(H, H + D)" in str(err.value)
+
+
+def test_candidate():
+    check.candidate(right_candidate)
+    with pytest.raises(CheckFailed, match="sigmoid"):
+        check.candidate(right_gate)
+
+
+def test_not_implemented_and_none():
+    def stub(*args):
+        raise NotImplementedError
+    with pytest.raises(CheckFailed, match="not implemented"):
+        check.forget_gate(stub)
+    with pytest.raises(CheckFailed, match="return"):
+        check.cell_update(lambda f, i, g, c: None)
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda f, i, g, c: i * c + f * g, "swapped"),
+    (lambda f, i, g, c: i * g, "old state is missing"),
+    (lambda f, i, g, c: np.tanh(f * c + i * g), "linearly"),
+    (lambda f, i, g, c: f * c + (1 - f) * g, "coupled"),
+])
+def test_cell_update(wrong, words):
+    check.cell_update(lambda f, i, g, c: f * c + i * g)
+    with pytest.raises(CheckFailed) as err:
+        check.cell_update(wrong)
+    assert words in str(err.value)
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda o, c: o * c, "tanh is missing"),
+    (lambda o, c: np.tanh(o * c), "after the product"),
+    (lambda o, c: o * sigmoid(c), "sigmoid"),
+])
+def test_hidden_state(wrong, words):
+    check.hidden_state(lambda o, c: o * np.tanh(c))
+    with pytest.raises(CheckFailed) as err:
+        check.hidden_state(wrong)
+    assert words in str(err.value)
+
+
+def test_lstm_step_right_and_torch():
+    check.lstm_step(right_step)
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    cell = torch.nn.LSTMCell(3, 4).double()
+    x, h, c = rng.normal(size=(2, 3)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
+    with torch.no_grad():
+        h_t, c_t = cell(torch.tensor(x), (torch.tensor(h), torch.tensor(c)))
+    ps = [t.detach().numpy() for t in (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)]
+    mine = right_step(x, h, c, *ps)
+    np.testing.assert_allclose(mine[0], h_t.numpy(), atol=1e-12)
+    np.testing.assert_allclose(mine[1], c_t.numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize("kw, words", [
+    (dict(order="ifog"), "i, f, o, g"),
+    (dict(swap_fi=True), "swapped"),
+    (dict(gate_act=np.tanh), "gates use tanh"),
+    (dict(h_from="old"), "C_{t-1}"),
+    (dict(b_hh=False), "b_hh is missing"),
+    (dict(swap_out=True), "(c_t, h_t)"),
+])
+def test_lstm_step_mistakes(kw, words):
+    with pytest.raises(CheckFailed) as err:
+        check.lstm_step(check._wrong_step(**kw))
+    assert words in str(err.value)
+
+
+def test_lstm_step_transposed_weights():
+    def wrong(x, h, c, W_ih, W_hh, b_ih, b_hh):
+        return right_step(x, h, c, W_ih.T, W_hh.T, b_ih, b_hh)
+    with pytest.raises(CheckFailed) as err:
+        check.lstm_step(wrong)
+    assert "(4H, D)" in str(err.value)
+
+
+def test_variants():
+    check.peephole_step(lambda x, h, c, p: variants.peephole_step(x, (h, c), p))
+    check.coupled_step(lambda x, h, c, p: variants.coupled_step(x, (h, c), p))
+    with pytest.raises(CheckFailed, match="output gate peeks"):
+        check.peephole_step(check._peephole_wrong(o_sees="old"))
+    with pytest.raises(CheckFailed, match="scaled by f_t"):
+        check.coupled_step(check._coupled_wrong(write="f"))
+
+
+def test_numerical_gradient():
+    from lstm_course.gradcheck import numerical_gradient
+    check.numerical_gradient(numerical_gradient)
+
+    def forward(f, a, eps):
+        g = np.zeros_like(a)
+        for k in np.ndindex(a.shape):
+            old, f0 = a[k], f()
+            a[k] = old + eps
+            g[k] = (f() - f0) / eps
+            a[k] = old
+        return g
+    with pytest.raises(CheckFailed, match="forward difference"):
+        check.numerical_gradient(forward)
+
+    def leaves_changed(f, a, eps):
+        g = numerical_gradient(f, a, eps)
+        a += 1.0
+        return g
+    with pytest.raises(CheckFailed, match="restore"):
+        check.numerical_gradient(leaves_changed)
+
+
+def test_every_step_mistake_differs_on_first_case():
+    """Each listed mistake must be told apart from the truth on the first case."""
+    case = check._step_cases()[0]
+    want = lstm.lstm_step(case.args[0], case.args[1:3], lstm.LSTMParams(*case.args[3:]))
+    for m in check._STEP_MISTAKES:
+        got = m.fn(*case.args)
+        assert not all(np.allclose(u, v) for u, v in zip(got, want)), m.hint
+
+
+def test_with_parts_names_the_broken_part():
+    def bad_cell_update(f, i, g, c):
+        return i * c + f * g
+
+    def step_using(fn):
+        def step(x, h, c, W_ih, W_hh, b_ih, b_hh):
+            H = h.shape[1]
+            a = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh
+            i, f = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H])
+            g, o = np.tanh(a[:, 2 * H:3 * H]), sigmoid(a[:, 3 * H:])
+            c = fn(f, i, g, c)
+            return o * np.tanh(c), c
+        return step
+
+    with pytest.raises(CheckFailed) as err:
+        check.with_parts(check.lstm_step, step_using(bad_cell_update),
+                         cell_update=(bad_cell_update, check.cell_update))
+    assert "cell_update fails its own check" in str(err.value)
+    assert "swapped" in str(err.value)
+    # a right part is not blamed
+    good = lambda f, i, g, c: f * c + i * g  # noqa: E731
+    with pytest.raises(CheckFailed) as err:
+        check.with_parts(check.lstm_step, check._wrong_step(order="ifog"),
+                         cell_update=(good, check.cell_update))
+    assert "fails its own check" not in str(err.value)
+    check.with_parts(check.lstm_step, step_using(good), cell_update=(good, check.cell_update))
