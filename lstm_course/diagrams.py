@@ -1291,3 +1291,198 @@ def geometry(name: str, **kwargs) -> dict:
         return DIAGRAMS[name](**kwargs)   # nothing is drawn: see _out
     finally:
         _CAPTURE_GEOMETRY.reset(token)
+
+
+# --------------------------------------------------------------------------------------
+# Two more variants the article names: Depth-Gated LSTM and Clockwork RNN
+# (added with the chapter "Variants on LSTMs"; nothing above changes)
+# --------------------------------------------------------------------------------------
+# Local coordinates of one compact LSTM module of the depth-gated stack: the four
+# layers are one "gates" box, as in ``unrolled_lstm``, so the eye can follow the
+# cell-to-cell connection between the layers.
+_DG = {"W": 8.2, "H": 4.6, "YC": 3.8, "YG": 1.4, "xg": 2.0, "gw": 2.6, "xm": 1.2,
+       "xa": 2.8, "xd": 5.2, "xs": 3.6, "xt": 6.6, "yt": 2.6, "yd": 2.6, "xh": 7.4,
+       "stub": 1.7, "gap": 2.0, "x_below": -1.4}
+
+
+def _dg_module(g: _G, layer: int, depth: bool):
+    """One compact LSTM module; with ``depth`` also the depth gate and its sum."""
+    D = _DG
+    W, YC, YG = D["W"], D["YC"], D["YG"]
+    g.module("box", 0, 0, W, D["H"])
+    gates = g.node("layer_gates", "layer", D["xg"], YG, "gates", w=D["gw"], h=0.8)
+    mf = g.node("op_mul_f", "op", D["xm"], YC, r"$\times$")
+    ad = g.node("op_add", "op", D["xa"], YC, r"$+$")
+    th = g.node("op_tanh", "pill", D["xt"], D["yt"], r"$\tanh$")
+    mo = g.node("op_mul_o", "op", D["xt"], YG, r"$\times$")
+    P = lambda n, s: _local(g, n, s)  # noqa: E731
+    g.edge("edge_cell_in", [(-D["stub"], YC), P(mf, "left")], style="cell")
+    g.edge("edge_cell_kept", [P(mf, "right"), P(ad, "left")], style="cell")
+    o_gaps = []
+    if depth:
+        sd = g.node("layer_d", "layer", D["xs"], D["yd"], r"$\sigma$", w=1.0)
+        md = g.node("op_mul_d", "op", D["xd"], D["yd"], r"$\times$")
+        add = g.node("op_add_d", "op", D["xd"], YC, r"$+$")
+        g.edge("edge_cell_mid", [P(ad, "right"), P(add, "left")], style="cell")
+        g.edge("edge_cell_out", [P(add, "right"), (W + D["stub"], YC)], style="cell")
+        g.edge("edge_d", [P(sd, "right"), P(md, "left")])
+        g.edge("edge_depth_add", [P(md, "top"), P(add, "bottom")], style="cell")
+        g.label("label_d", D["xs"] + 0.75, D["yd"] + 0.3, r"$d_t$", va="bottom",
+                size="small")
+        o_gaps = [(D["xd"], YG)]
+    else:
+        g.edge("edge_cell_out", [P(ad, "right"), (W + D["stub"], YC)], style="cell")
+    g.dot("dot_tanh", D["xt"], YC, style="cell")
+    g.edge("edge_tanh_in", [(D["xt"], YC), P(th, "top")])
+    g.edge("edge_tanh_out", [P(th, "bottom"), P(mo, "top")])
+    g.edge("edge_f", [(D["xm"], YG + 0.4), P(mf, "bottom")])
+    g.edge("edge_write", [(D["xa"], YG + 0.4), P(ad, "bottom")])
+    g.edge("edge_o", [P(gates, "right"), P(mo, "left")], gaps=o_gaps)
+    g.edge("edge_h_in", [(-D["stub"], YG), P(gates, "left")])
+    g.edge("edge_h_out", [P(mo, "right"), (W + D["stub"], YG)])
+    sup = rf"^{{({layer})}}"
+    g.label("label_C_prev", -D["stub"] - 0.2, YC, rf"$C{sup}_{{t-1}}$", ha="right")
+    g.label("label_h_prev", -D["stub"] - 0.2, YG, rf"$h{sup}_{{t-1}}$", ha="right")
+    g.label("label_C", W + D["stub"] + 0.2, YC, rf"$C{sup}_t$", ha="left")
+    g.label("label_h", W + D["stub"] + 0.2, YG, rf"$h{sup}_t$", ha="left")
+    return gates
+
+
+def depth_gated_cell(theme: str = "light", ax=None) -> Figure:
+    """A Depth-Gated LSTM (Yao et al. 2015), two layers at one time step.
+
+    Each layer is a compact LSTM module (its four layers drawn as one "gates" box).
+    The lower layer's new cell state C_t^(1) rises into the upper layer, where a
+    depth gate d_t (a sigmoid layer) scales it and adds it to the upper cell
+    state; the lower hidden state h_t^(1) is the upper layer's input.
+    """
+    D = _DG
+    g = _G()
+    YC, YG = D["YC"], D["YG"]
+    low = g.sub("low_")
+    _dg_module(low, 1, depth=False)
+    dy = D["H"] + D["gap"]
+    up = g.sub("up_", dy=dy)
+    up_gates = _dg_module(up, 2, depth=True)
+    ymid = D["H"] + D["gap"] / 2
+    # x_t into the bottom layer
+    g.edge("edge_x", [(D["xg"], D["x_below"]), (D["xg"], YG - 0.4)])
+    g.label("label_x", D["xg"], D["x_below"] - 0.15, r"$x_t$", va="top")
+    # h_t^(1) forks up: the upper layer's input x_t^(2), and the depth gate's input
+    g.dot("dot_h_up", D["xh"], YG)
+    g.edge("edge_h_up", [(D["xh"], YG), (D["xh"], ymid), (D["xg"], ymid),
+                         (D["xg"], dy + YG - 0.4)],
+           head=True, gaps=[(D["xh"], YC), (D["xd"], ymid)])
+    g.dot("dot_depth_in", D["xs"], ymid)
+    g.edge("edge_depth_in", [(D["xs"], ymid), (D["xs"], dy + D["yd"] - 0.38)],
+           gaps=[(D["xs"], dy + YG)])
+    # the depth connection: the lower cell state rises into the upper cell
+    g.dot("dot_cell_up", D["xd"], YC, style="cell")
+    g.edge("edge_cell_up", [(D["xd"], YC), (D["xd"], dy + D["yd"] - STYLE["op_r"])],
+           style="cell")
+    # the depth gate also sees the lower cell state (a peephole, w_ld)
+    yp = dy + 0.7
+    g.dot("dot_depth_peep", D["xd"], yp, style="peep")
+    g.edge("edge_depth_peep", [(D["xd"], yp), (D["xs"] + 0.3, yp),
+                               (D["xs"] + 0.3, dy + D["yd"] - 0.38)], style="peep",
+           gaps=[(D["xs"] + 0.3, dy + YG)])
+    g.label("label_C_up", D["xd"] + 0.22, ymid + 0.35, r"$C^{(1)}_t$", ha="left",
+            va="bottom", size="small")
+    g.label("label_x_up", D["xg"] - 0.2, ymid + 0.06, r"$x^{(2)}_t = h^{(1)}_t$",
+            ha="right", va="bottom", size="small")
+    del up_gates
+    right = D["W"] + D["stub"] + 1.7
+    g.d["extent"] = [-D["stub"] - 1.9, right, D["x_below"] - 0.9, dy + D["H"] + 0.5]
+    return _out(g.d, theme, ax, "depth_gated_cell")
+
+
+def clockwork_rnn(n_modules: int = 3, steps: int = 8, theme: str = "light",
+                  ax=None) -> Figure:
+    """A Clockwork RNN (Koutník et al. 2014) and its schedule.
+
+    Left: ``n_modules`` groups of hidden units, periods 1, 2, 4, ... from the top;
+    arrows show which module reads which (a module reads the slower ones below
+    it, never a faster one) and x_t feeds every module. Right: steps 1..``steps``;
+    a large circle where a module computes (t mod T_i == 0), a small dot where it
+    keeps its value.
+    """
+    n_modules = _check_n(n_modules, "n_modules", 1, 5)
+    steps = _check_n(steps, "steps", 1, 12)
+    g = _G()
+    row, xb, bw = 1.8, 2.0, 1.9
+    ys = [row * (n_modules - 1 - i) + 1.4 for i in range(n_modules)]
+    periods = [2 ** i for i in range(n_modules)]
+    boxes = []
+    for i, (y, q) in enumerate(zip(ys, periods)):
+        boxes.append(g.node(f"layer_m{i}", "layer", xb, y, rf"$T = {q}$", w=bw, h=0.8))
+    # input: one bus on the left, a branch into every module
+    bus_x = 0.2
+    g.edge("edge_x", [(bus_x, -0.6), (bus_x, ys[0])], head=False)
+    g.label("label_x", bus_x, -0.75, r"$x_t$", va="top")
+    for i, (b, y) in enumerate(zip(boxes, ys)):
+        if i > 0:
+            g.dot(f"dot_x{i}", bus_x, y)
+        g.edge(f"edge_x{i}", [(bus_x, y), _port(b, "left")])
+    # slower -> faster: neighbours straight up, longer jumps around the right side
+    for j in range(1, n_modules):
+        g.edge(f"edge_up{j}", [_port(boxes[j], "top"), _port(boxes[j - 1], "bottom")])
+    # one vertical lane per (slower j, faster i) pair; a horizontal that crosses
+    # another pair's lane passes under it (a short break)
+    pairs = sorted(((j, i) for j in range(2, n_modules) for i in range(j - 1)),
+                   key=lambda ji: (ji[0] - ji[1], ji[1]))   # short jumps innermost
+    lanes = [(j, i, xb + bw / 2 + 0.45 + 0.5 * k, ys[j] + 0.15 * i)
+             for k, (j, i) in enumerate(pairs)]
+    for j, i, x, y0 in lanes:
+        gaps = [(x2, y) for (j2, i2, x2, y2) in lanes if x2 < x
+                for y in (y0, ys[i]) if y2 < y < ys[i2]]
+        g.edge(f"edge_skip{j}_{i}",
+               [(xb + bw / 2, y0), (x, y0), (x, ys[i]), (xb + bw / 2, ys[i])],
+               gaps=gaps)
+    # the schedule, to the right of the outermost lane
+    x0 = max([5.6] + [x + 1.6 for (_, _, x, _) in lanes])
+    dx = 0.95
+    for i, (y, q) in enumerate(zip(ys, periods)):
+        xs = [x0 + dx * (t - 1) for t in range(1, steps + 1)]
+        g.edge(f"edge_row{i}", [(xs[0] - 0.6, y), (xs[-1] + 0.6, y)], head=True)
+        for t, x in zip(range(1, steps + 1), xs):
+            if t % q == 0:
+                g.node(f"op_m{i}_t{t}", "op", x, y, "")
+            else:
+                g.dot(f"dot_m{i}_t{t}", x, y)
+    top = ys[0] + 0.75
+    for t in range(1, steps + 1):
+        g.label(f"label_t{t}", x0 + dx * (t - 1), top, rf"${t}$", va="bottom",
+                size="small")
+    g.label("label_step", x0 - 0.75, top, r"$t$", ha="right", va="bottom", size="small")
+    right = x0 + dx * (steps - 1) + 1.2
+    g.d["extent"] = [-0.6, right, -1.5, top + 0.95]
+    return _out(g.d, theme, ax, "clockwork_rnn", n_modules=n_modules, steps=steps)
+
+
+_alt_before_more_variants = _alt
+
+
+def _alt(name: str, **kw) -> str:  # noqa: F811  (extends the function above)
+    dark = " Dark theme." if kw.get("theme", "light") == "dark" else ""
+    if name == "depth_gated_cell":
+        return ("A Depth-Gated LSTM, two layers at one time step, each a compact LSTM "
+                "module with its own cell state line along the top. The lower layer's new "
+                "cell state C_t^(1) rises into the upper layer, where a sigmoid depth "
+                "gate d_t scales it and adds it to the upper cell state. The depth gate reads "
+                "the lower hidden state h_t^(1), which is also the upper layer's input, "
+                "and, through a dashed line, the lower cell state."
+                + dark)
+    if name == "clockwork_rnn":
+        n, steps = kw.get("n_modules", 3), kw.get("steps", 8)
+        periods = ", ".join(str(2 ** i) for i in range(n))
+        return (f"A Clockwork RNN with {n} modules of hidden units, clock periods "
+                f"{periods} from top to bottom; the input x_t feeds every module and "
+                "arrows run only from slower modules to faster ones. Beside it, a "
+                f"schedule over steps 1 to {steps}: a large circle where a module "
+                "computes (when t is a multiple of its period), a small dot where it "
+                "keeps its value." + dark)
+    return _alt_before_more_variants(name, **kw)
+
+
+DIAGRAMS.update({"depth_gated_cell": depth_gated_cell, "clockwork_rnn": clockwork_rnn})
+__all__ += ["depth_gated_cell", "clockwork_rnn"]

@@ -85,6 +85,9 @@ CASES = [
     ("unrolled_lstm", "unrolled_lstm", {}),
     ("unrolled_lstm_n1", "unrolled_lstm", {"n": 1}),
     ("unrolled_lstm_n4", "unrolled_lstm", {"n": 4}),
+    ("depth_gated_cell", "depth_gated_cell", {}),
+    ("clockwork_rnn", "clockwork_rnn", {}),
+    ("clockwork_rnn_4x12", "clockwork_rnn", {"n_modules": 4, "steps": 12}),
 ]
 # Every case in the light theme; in the dark theme the first case of each function
 # plus the highlighted cell (layout does not depend on the theme, colours do).
@@ -98,7 +101,7 @@ ALL_IDS = [f"{cid}-{theme}" for (cid, _, _, theme) in ALL]
 BASELINES = [c for c in ALL if c[3] == "light" and c[0] not in (
     "unrolled_rnn_n2", "unrolled_rnn_n3_noellipsis", "lstm_cell_two_steps", "lstm_cell_inputs",
     "lstm_cell_elements", "unrolled_lstm_n1", "unrolled_lstm_n4", "peephole_cell_equations",
-    "coupled_cell_equations")]
+    "coupled_cell_equations", "clockwork_rnn_4x12")]
 BASELINES += [c for c in ALL if c[3] == "dark" and c[0] in ("lstm_cell_forget", "gru_cell")]
 
 

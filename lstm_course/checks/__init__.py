@@ -134,6 +134,7 @@ from .gates import gate, gate_preactivation, lstm_param_count  # noqa: E402
 from .bptt import cell_grad, cell_update_backward, clip_by_global_norm, lstm_step_backward  # noqa: E402
 from .attention import dot_attention  # noqa: E402
 from .cell import cell_update, lstm_cell_step  # noqa: E402
+from .variants import coupled_update, peephole_step  # noqa: E402
 from .coursework import (  # noqa: E402
     candidate, coupled_step, forget_gate, hidden_state, influence, input_gate, lstm_step,
     numerical_gradient, output_gate, with_parts,
@@ -143,4 +144,5 @@ __all__ += ["rnn_step", "unroll", "tanh_step_backward", "gate", "gate_preactivat
             "cell_grad", "cell_update_backward", "lstm_step_backward", "clip_by_global_norm", "dot_attention",
             "cell_update", "lstm_cell_step",
             "forget_gate", "input_gate", "candidate", "output_gate", "hidden_state", "lstm_step",
-            "coupled_step", "numerical_gradient", "influence", "with_parts"]
+            "coupled_step", "numerical_gradient", "influence", "with_parts",
+            "coupled_update", "peephole_step"]
