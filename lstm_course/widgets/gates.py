@@ -82,12 +82,18 @@ def gate_pass(pre_activation, v):
     return g, g * np.asarray(v, dtype=float)
 
 
-def _gate_caption(a: float, g: float) -> str:
-    return f"a = {a:+.1f}   gate σ(a) = {g:.3f}"
+def _gate_caption(a: float, g: float, steps: int) -> str:
+    # symbols only, as in the widget's summary line: the chapter's prose says what they mean
+    return (f"a = {a:+.1f}   gate σ(a) = {g:.3f}\n"
+            f"σ(a)$^{{{steps}}}$ = {g ** steps:.3g}")
 
 
-def gate_figure(pre_activation: float = 0.0, v=DEFAULT_VECTOR) -> Figure:
-    """Left: the sigmoid with the current pre-activation marked. Right: ``v`` and what passes."""
+def gate_figure(pre_activation: float = 0.0, v=DEFAULT_VECTOR, steps: int = 1000) -> Figure:
+    """Left: the sigmoid with the current pre-activation marked. Right: ``v`` and what passes.
+
+    The left title gives the gate value ``sigma(a)`` and ``sigma(a) ** steps``, the share of a
+    value left after the same gate has been applied ``steps`` times.
+    """
     a = _as_scalar(pre_activation, "pre_activation")
     v = _as_vector(v)
     g, passed = gate_pass(a, v)
@@ -102,7 +108,7 @@ def gate_figure(pre_activation: float = 0.0, v=DEFAULT_VECTOR) -> Figure:
     ax_s.set(xlim=(-_A_RANGE, _A_RANGE), ylim=(-0.05, 1.05), xlabel="pre-activation a",
              ylabel="gate value σ(a)")
     ax_s.set_yticks([0, 0.5, 1])
-    title = ax_s.set_title(_gate_caption(a, float(g)), fontsize=11)
+    title = ax_s.set_title(_gate_caption(a, float(g), steps), fontsize=11)
 
     k = np.arange(v.size)
     ax_v.bar(k, v, width=0.7, color=_FULL_COLOR, label="v (before the gate)")
@@ -113,7 +119,7 @@ def gate_figure(pre_activation: float = 0.0, v=DEFAULT_VECTOR) -> Figure:
     ax_v.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=9, frameon=False, ncols=2)
     ax_v.set_title("what passes the gate", fontsize=11)
     fig.lstm_course_artists = {"dot": dot, "guide_v": guide_v, "guide_h": guide_h, "title": title,
-                               "bars": bars, "v": v}
+                               "bars": bars, "v": v, "steps": int(steps)}
     return fig
 
 
@@ -126,7 +132,7 @@ def update_gate_figure(fig: Figure, pre_activation: float) -> Figure:
     art["dot"].set_data([a], [g])
     art["guide_v"].set_data([a, a], [0, g])
     art["guide_h"].set_data([-_A_RANGE, a], [g, g])
-    art["title"].set_text(_gate_caption(a, g))
+    art["title"].set_text(_gate_caption(a, g, art["steps"]))
     for bar, h in zip(art["bars"], passed):
         bar.set_height(h)
     return fig
@@ -149,7 +155,7 @@ def gate_widget(pre_activation: float = 0.0, v=DEFAULT_VECTOR, steps: int = 1000
     """
     import ipywidgets as W
 
-    fig = gate_figure(pre_activation, v)
+    fig = gate_figure(pre_activation, v, steps)
     image = W.Image(value=figure_png(fig), format="png", layout=W.Layout(width="100%", max_width="800px"))
     slider = W.FloatSlider(value=float(pre_activation), min=-_A_RANGE, max=_A_RANGE, step=0.5,
                            description="a", continuous_update=True, readout_format="+.1f",
