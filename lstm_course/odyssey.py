@@ -25,7 +25,9 @@ with ``n`` = number of blocks (``cell.blocks``). With every flag standard the
 layer computes exactly what ``torch.nn.LSTM`` computes (tested); with
 ``coupled=True`` its blocks are f, g, o like ``variants.CoupledParams``.
 
-:data:`CONFIGS` names the variants of the chapter (Greff et al.'s abbreviations)::
+:data:`CONFIGS` names the variants of the chapter, with Greff et al.'s abbreviations
+where they have one (NIG, NFG, NOG, NOAF, CIFG); PH adds the peepholes that their
+baseline has and their NP removes; FB1 and GRU are this course's labels::
 
     LSTM  the standard LSTM          NIG   no input gate       NFG  no forget gate
     NOG   no output gate             NOAF  no output activation
