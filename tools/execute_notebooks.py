@@ -5,7 +5,10 @@
 
 Each notebook runs top to bottom in a fresh kernel started in its own folder, with
 ``LSTM_COURSE_PROGRESS=0`` (no progress bars in stored outputs). No timing metadata
-is recorded, so a re-run that changes nothing leaves the file unchanged in git.
+is recorded and the ipywidgets state is not stored (its model ids are random, and on
+the static site it would make the page load the widget manager from a CDN; a widget
+needs a kernel to respond anyway, and each chapter draws the same figure once with
+fixed values), so a re-run that changes nothing leaves the file unchanged in git.
 Prints the wall time of each notebook.
 """
 from __future__ import annotations
@@ -37,6 +40,7 @@ def execute(path: Path, timeout: int = 300) -> float:
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     return seconds
 
