@@ -166,3 +166,10 @@ def check_rng(rng) -> np.random.Generator:
         raise TypeError(f"rng: expected a numpy Generator such as np.random.default_rng(0), "
                         f"got {type(rng).__name__}")
     return rng
+
+
+def check_int(value, name: str, minimum: int = 1) -> int:
+    """A whole number of at least ``minimum`` (sizes, steps, lengths)."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
+    return int(value)

@@ -28,7 +28,6 @@ caller's (``torch.set_num_threads(1)`` in the chapters).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from numbers import Integral
 
 import numpy as np
 import torch
@@ -37,6 +36,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .train import Adam
+from ._validate import check_int as _check_int
 
 __all__ = [
     "ReversalBatch",
@@ -51,12 +51,6 @@ __all__ = [
     "attention_map_plot",
     "position_accuracy_plot",
 ]
-
-
-def _check_int(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 # ----------------------------------------------------------------------------- task
@@ -172,26 +166,25 @@ def _tensors(batch: ReversalBatch) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.from_numpy(np.asarray(batch.x, dtype=np.int64)), torch.from_numpy(np.asarray(batch.y, dtype=np.int64))
 
 
-def evaluate(model: EncoderDecoder, batch: ReversalBatch) -> np.ndarray:
-    """Per-output-position accuracy ``(T,)`` of ``model`` on ``batch`` (greedy argmax)."""
+def _correct(model: EncoderDecoder, batch: ReversalBatch) -> torch.Tensor:
+    """(B, T) booleans: greedy predictions of ``model`` equal the targets."""
     x, y = _tensors(batch)
     was_training = model.training
     model.eval()
     with torch.no_grad():
         pred = model(x).argmax(-1)                            # (B, T)
     model.train(was_training)
-    return (pred == y).double().mean(0).numpy()
+    return pred == y
+
+
+def evaluate(model: EncoderDecoder, batch: ReversalBatch) -> np.ndarray:
+    """Per-output-position accuracy ``(T,)`` of ``model`` on ``batch`` (greedy argmax)."""
+    return _correct(model, batch).double().mean(0).numpy()
 
 
 def sequence_accuracy(model: EncoderDecoder, batch: ReversalBatch) -> float:
     """Share of the sequences in ``batch`` that ``model`` reverses without a single error."""
-    x, y = _tensors(batch)
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
-        pred = model(x).argmax(-1)                            # (B, T)
-    model.train(was_training)
-    return float((pred == y).all(dim=1).double().mean())
+    return float(_correct(model, batch).all(dim=1).double().mean())
 
 
 def fit(model: EncoderDecoder, steps: int, *, batch: int = 64, lr: float = 1e-2, clip: float = 1.0,

@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import io
 from dataclasses import dataclass, field
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import torch
@@ -34,6 +34,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .train import Adam
+from ._validate import check_int as _check_int
 
 __all__ = [
     "zen_of_python",
@@ -46,12 +47,6 @@ __all__ = [
     "next_char_logits",
     "sample",
 ]
-
-
-def _check_int(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def zen_of_python() -> str:

@@ -374,13 +374,12 @@ _PEEPHOLE_MISTAKES = [
 ]
 
 
-def _peephole_cases():
-    rng = np.random.default_rng(61)
+def _variant_step_cases(seed: int, make_params) -> list:
+    """Cases ``(x_t, h_prev, c_prev, p)`` for a variant's step; ``make_params(D, H, rng)``."""
+    rng = np.random.default_rng(seed)
 
     def case(B, D, H, what, zero_state=False):
-        p = variants.init_peephole_params(D, H, rng, diagonal=True)
-        p = p._replace(W_ci=rng.normal(size=H), W_cf=rng.normal(size=H),
-                       W_co=rng.normal(size=H))  # large enough to matter
+        p = make_params(D, H, rng)
         x = rng.normal(size=(B, D))
         h = np.zeros((B, H)) if zero_state else rng.uniform(-0.9, 0.9, size=(B, H))
         c = np.zeros((B, H)) if zero_state else rng.normal(scale=1.5, size=(B, H))
@@ -392,6 +391,15 @@ def _peephole_cases():
         case(3, 2, 5, "B=3, D=2, H=5"),
         case(2, 3, 4, "the first step: zero state", zero_state=True),
     ]
+
+
+def _peephole_cases():
+    def params(D, H, rng):
+        p = variants.init_peephole_params(D, H, rng, diagonal=True)
+        return p._replace(W_ci=rng.normal(size=H), W_cf=rng.normal(size=H),
+                          W_co=rng.normal(size=H))  # large enough to matter
+
+    return _variant_step_cases(61, params)
 
 
 def peephole_step(fn) -> None:
@@ -435,22 +443,11 @@ _COUPLED_MISTAKES = [
 
 
 def _coupled_cases():
-    rng = np.random.default_rng(71)
-
-    def case(B, D, H, what, zero_state=False):
+    def params(D, H, rng):
         p = variants.init_coupled_params(D, H, rng)
-        p = p._replace(b_ih=rng.normal(size=3 * H))
-        x = rng.normal(size=(B, D))
-        h = np.zeros((B, H)) if zero_state else rng.uniform(-0.9, 0.9, size=(B, H))
-        c = np.zeros((B, H)) if zero_state else rng.normal(scale=1.5, size=(B, H))
-        return Case((x, h, c, p), what)
+        return p._replace(b_ih=rng.normal(size=3 * H))
 
-    return [
-        case(2, 3, 4, "B=2, D=3, H=4"),
-        case(1, 1, 1, "B=1, D=1, H=1"),
-        case(3, 2, 5, "B=3, D=2, H=5"),
-        case(2, 3, 4, "the first step: zero state", zero_state=True),
-    ]
+    return _variant_step_cases(71, params)
 
 
 def coupled_step(fn) -> None:
