@@ -133,7 +133,7 @@ def test_variants():
     check.peephole_step(lambda x, h, c, p: variants.peephole_step(x, (h, c), p))
     check.coupled_step(lambda x, h, c, p: variants.coupled_step(x, (h, c), p))
     with pytest.raises(CheckFailed, match="output gate peeks"):
-        check.peephole_step(check._peephole_wrong(o_sees="old"))
+        check.peephole_step(check._peephole_variant(out_sees="old"))
     with pytest.raises(CheckFailed, match="scaled by f_t"):
         check.coupled_step(check._coupled_wrong(write="f"))
 

@@ -50,6 +50,8 @@ import numpy as np
 from . import Case, CheckFailed, Mistake, run_check
 from .. import gradcheck, lstm, variants
 from ..activations import sigmoid
+# the peephole step and its known mistakes are the ones chapter 6 checks against
+from .variants import _peephole_variant, _ref_peephole
 
 __all__ = ["forget_gate", "input_gate", "candidate", "output_gate", "cell_update",
            "hidden_state", "lstm_step", "peephole_step", "coupled_step",
@@ -344,33 +346,14 @@ def lstm_step(fn) -> None:
 
 # ---- variants ------------------------------------------------------------------------
 
-def _ref_peephole(x, h, c, p):
-    return variants.peephole_step(x, (h, c), p)
-
-
-def _peephole_wrong(*, o_sees="new", no_peep=False):
-    def step(x, h, c, p):
-        H = h.shape[1]
-        a = x @ p.W_ih.T + p.b_ih + h @ p.W_hh.T + p.b_hh
-        k = 0.0 if no_peep else 1.0
-        i = sigmoid(a[:, :H] + k * p.W_ci * c)
-        f = sigmoid(a[:, H:2 * H] + k * p.W_cf * c)
-        g = np.tanh(a[:, 2 * H:3 * H])
-        c_new = f * c + i * g
-        c_o = c_new if o_sees == "new" else c
-        o = sigmoid(a[:, 3 * H:] + k * p.W_co * c_o)
-        return o * np.tanh(c_new), c_new
-    return step
-
-
 _PEEPHOLE_MISTAKES = [
     Mistake("the output gate peeks at C_{t-1}: in the article's peephole LSTM the forget and "
             "input gates look at the old state C_{t-1}, but the output gate looks at the new "
-            "C_t, computed first.", _peephole_wrong(o_sees="old")),
+            "C_t, computed first.", _peephole_variant(out_sees="old")),
     Mistake("the peephole terms are missing: add W_ci * C_{t-1} to the input gate's "
             "pre-activation, W_cf * C_{t-1} to the forget gate's and W_co * C_t to the output "
             "gate's (elementwise: the peephole weights are vectors of shape (H,)).",
-            _peephole_wrong(no_peep=True)),
+            _peephole_variant(use_peep=False)),
 ]
 
 
