@@ -7,9 +7,10 @@ Chapters 2, 5 and 6 compare cells on the country task under one protocol,
 by a rate that suits another, so this script trains every cell the book compares (tanh
 RNN, GRU, LSTM at PyTorch's initialisation and with forget bias 1 and 3) at each rate,
 over the protocol's seeds, and prints the mean held-out accuracy per gap and how many
-seeds solved each gap. The last lines say, per cell, which rate did at least as well at
-every gap (mean accuracy within 0.02): the protocol's rate should be among them for
-every cell. It takes about a minute per rate on one core.
+seeds solved each gap. The last lines give, per cell, the mean accuracy over all gaps and
+seeds at each rate, and the best rate: the protocol's rate should be the best (or within
+0.02 of it) for every cell, or the comparison favours some cells. It takes about two
+minutes per rate on one core.
 """
 from __future__ import annotations
 
@@ -57,10 +58,16 @@ def main(argv: list[str] | None = None) -> int:
             cols = "  ".join(f"{m:.2f} ({s}/{len(study.seeds)})" for m, s in zip(study.mean, solved))
             print(f"lr {lr:<6g} {label:>20}: {cols}", flush=True)
     print(f"(mean accuracy over seeds at each gap, and seeds solved; {time.perf_counter() - t0:.0f} s)")
+    fair = True
     for label in CELLS:
-        best = [lr for lr in args.lrs
-                if all((means[label, lr] >= means[label, other] - 0.02).all() for other in args.lrs)]
-        print(f"{label:>20}: at least as good at every gap: {', '.join(f'{lr:g}' for lr in best) or 'none'}")
+        score = {lr: float(means[label, lr].mean()) for lr in args.lrs}
+        best = max(score, key=score.get)
+        ok = score.get(base.lr, -1.0) >= score[best] - 0.02
+        fair &= ok
+        cols = "  ".join(f"lr {lr:g}: {v:.2f}" for lr, v in score.items())
+        print(f"{label:>20}: mean accuracy over gaps and seeds {cols}; best {best:g}"
+              + ("" if ok else f"  <- the protocol's {base.lr:g} is not within 0.02 of the best"))
+    print(f"protocol rate {base.lr:g} is within 0.02 of the best rate for every cell: {fair}")
     return 0
 
 
