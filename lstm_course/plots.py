@@ -8,7 +8,8 @@ other; a chapter gives each figure its alt text in the cell's metadata.
 * :func:`state_difference_plot` -- "Recurrent Neural Networks": how long a change in
   the first input still shows in the hidden state.
 * :func:`accuracy_vs_gap_plot` -- "The Problem of Long-Term Dependencies": accuracy of
-  a trained model against the distance between the clue and the question.
+  trained models against the distance between the clue and the question (the mean
+  over seeds as a line, each seed as a dot).
 * :func:`gradient_ratio_plot` -- the same chapter: ``||dL/dh_{T-k}|| / ||dL/dh_T||``
   against ``k``, one line per setting, on a log scale.
 """
@@ -55,20 +56,38 @@ def state_difference_plot(diff, ax=None) -> Figure:
     return fig
 
 
-def accuracy_vs_gap_plot(gaps: Sequence[int], accuracy: Sequence[float], chance: float,
+def _seed_dots(ax, x, values, color, marker_size=4.0) -> None:
+    """Draw each seed of ``values (len(x), S)`` as a small hollow dot, nudged sideways so that
+    equal values stay visible (nothing for a 1-D ``values``: one run is its own line)."""
+    values = np.asarray(values, dtype=float)
+    if values.ndim == 1:
+        return
+    S = values.shape[1]
+    span = float(np.ptp(x)) if x.size > 1 else 1.0
+    for s in range(S):
+        nudge = (s - (S - 1) / 2) * 0.01 * span
+        ax.plot(x + nudge, values[:, s], "o", color=color, mfc="white", mew=1.0, ms=marker_size,
+                alpha=0.9, zorder=3, label="_nolegend_")
+
+
+def accuracy_vs_gap_plot(gaps: Sequence[int], accuracy, chance: float,
                          ax=None, label: str | None = None, color: str = _BLUE) -> Figure:
     """Held-out accuracy against the gap, with the chance level dashed.
 
-    gaps, accuracy: equal-length sequences; chance: the accuracy of guessing.
-    Call again with the same ``ax`` and another ``label`` to add a model.
+    gaps: (G,); accuracy: (G,) for one run, or (G, S) for S seeds: the line is then
+    the mean over seeds and every seed is a small hollow dot (so a reader sees the
+    spread, not only the mean); chance: the accuracy of guessing. Call again with the
+    same ``ax`` and another ``label`` to add a model.
     """
     gaps = np.asarray(gaps, dtype=float)
     accuracy = np.asarray(accuracy, dtype=float)
-    if gaps.ndim != 1 or gaps.shape != accuracy.shape or gaps.size == 0:
-        raise ValueError(f"gaps, accuracy: expected two 1-D arrays of the same length, got shapes "
-                         f"{gaps.shape} and {accuracy.shape}")
+    if gaps.ndim != 1 or gaps.size == 0 or accuracy.ndim not in (1, 2) or accuracy.shape[0] != gaps.size:
+        raise ValueError(f"gaps, accuracy: expected gaps (G,) and accuracy (G,) or (G, S) with the same G, "
+                         f"got shapes {gaps.shape} and {accuracy.shape}")
     fig, ax = _axes(ax, (6.4, 3.2))
-    ax.plot(gaps, accuracy, "o-", color=color, lw=2, ms=6, label=label)
+    mean = accuracy if accuracy.ndim == 1 else accuracy.mean(axis=1)  # (G,)
+    ax.plot(gaps, mean, "o-", color=color, lw=2, ms=6, label=label)
+    _seed_dots(ax, gaps, accuracy, color)
     ax.axhline(chance, color=_GREY, ls="--", lw=1.2)
     ax.text(gaps.min(), chance, " chance", ha="left", va="bottom", fontsize=9, color=_GREY)
     ax.set(xlabel="gap (filler words between the country and the question)",
@@ -168,8 +187,9 @@ def mse_vs_length_plot(lengths: Sequence[int], curves: Mapping[str, Sequence[flo
                        ax=None, solved: float | None = None) -> Figure:
     """Final held-out MSE against the sequence length, one line per model, log scale.
 
-    curves: label -> (len(lengths),) MSEs; baseline: the MSE of the best constant
-    guess (dashed); solved: an optional threshold drawn dotted (e.g. 0.01).
+    curves: label -> (len(lengths),) MSEs of one run, or (len(lengths), S) for S seeds
+    (the line is the mean, every seed a small hollow dot); baseline: the MSE of the
+    best constant guess (dashed); solved: an optional threshold drawn dotted (e.g. 0.01).
     """
     lengths = np.asarray(lengths, dtype=float)
     if lengths.ndim != 1 or lengths.size == 0:
@@ -179,9 +199,14 @@ def mse_vs_length_plot(lengths: Sequence[int], curves: Mapping[str, Sequence[flo
     fig, ax = _axes(ax, (6.4, 3.2))
     for n, (label, mse) in enumerate(curves.items()):
         mse = np.asarray(mse, dtype=float)
-        if mse.shape != lengths.shape:
-            raise ValueError(f"curves[{label!r}]: expected shape {lengths.shape} like lengths, got {mse.shape}")
-        ax.semilogy(lengths, mse, "o-", color=_LINE_COLORS[n % len(_LINE_COLORS)], lw=2, ms=6, label=label)
+        if mse.ndim not in (1, 2) or mse.shape[0] != lengths.size:
+            raise ValueError(f"curves[{label!r}]: expected shape {lengths.shape} like lengths, or "
+                             f"({lengths.size}, S) for S seeds, got {mse.shape}")
+        color = _LINE_COLORS[n % len(_LINE_COLORS)]
+        ax.semilogy(lengths, mse if mse.ndim == 1 else mse.mean(axis=1), "o-", color=color, lw=2, ms=6,
+                    label=label)
+    for n, mse in enumerate(curves.values()):  # after the lines: the lines come first in ax.lines
+        _seed_dots(ax, lengths, mse, _LINE_COLORS[n % len(_LINE_COLORS)])
     ax.axhline(baseline, color=_GREY, ls="--", lw=1.2)
     ax.text(lengths.min(), baseline, " always predict 1", ha="left", va="bottom", fontsize=9, color=_GREY)
     if solved is not None:

@@ -42,3 +42,18 @@ def test_mse_vs_length_plot():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["rnn", "lstm"]
     with pytest.raises(ValueError, match="curves"):
         plots.mse_vs_length_plot([10, 20], {"rnn": [0.1]}, 1 / 6)
+
+
+def test_mse_vs_length_plot_shows_every_seed():
+    rnn = np.array([[0.02, 0.03, 0.01], [0.12, 0.15, 0.14]])   # (len(lengths), S)
+    lstm = np.array([[0.004, 0.006, 0.005], [0.003, 0.008, 0.002]])
+    fig = plots.mse_vs_length_plot([10, 40], {"rnn": rnn, "lstm": lstm}, 1 / 6, solved=0.01)
+    ax = fig.axes[0]
+    lines = ax.get_lines()
+    np.testing.assert_allclose(lines[0].get_ydata(), rnn.mean(axis=1))
+    np.testing.assert_allclose(lines[1].get_ydata(), lstm.mean(axis=1))
+    np.testing.assert_allclose(lines[2 + 3].get_ydata(), lstm[:, 0])   # then 3 dots per model
+    assert len(lines) == 2 + 6 + 2                                     # lines, dots, baseline, solved
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["rnn", "lstm"]
+    with pytest.raises(ValueError, match="S seeds"):
+        plots.mse_vs_length_plot([10, 40], {"rnn": np.zeros((3, 3))}, 1 / 6)

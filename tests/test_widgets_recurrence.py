@@ -118,3 +118,21 @@ def test_result_plots_draw_the_numbers_given():
         plots.gradient_ratio_plot(np.arange(3), {"a": [1, 2]})
     with pytest.raises(ValueError, match="diff"):
         plots.state_difference_plot([-1.0])
+
+
+def test_accuracy_vs_gap_plot_shows_every_seed():
+    from lstm_course import plots
+
+    acc = np.array([[1.0, 1.0, 1.0], [0.3, 0.25, 1.0], [0.2, 0.25, 0.3]])  # (G, S)
+    fig = plots.accuracy_vs_gap_plot([0, 10, 20], acc, 0.25, label="rnn")
+    ax = fig.axes[0]
+    mean, *dots = [ln for ln in ax.lines if ln.get_linestyle() != "--"]
+    np.testing.assert_allclose(mean.get_ydata(), acc.mean(axis=1))
+    assert len(dots) == 3                                      # one hollow dot series per seed
+    for s, d in enumerate(dots):
+        np.testing.assert_allclose(d.get_ydata(), acc[:, s])
+        assert np.all(np.abs(d.get_xdata() - [0, 10, 20]) < 1)  # nudged sideways, not moved
+    assert len({tuple(d.get_xdata()) for d in dots}) == 3      # equal values stay visible
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["rnn"]
+    with pytest.raises(ValueError, match="gaps, accuracy"):
+        plots.accuracy_vs_gap_plot([0, 1], np.zeros((3, 2)), 0.25)
