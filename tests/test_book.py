@@ -1,19 +1,16 @@
 """The book builds with zero warnings, and what a reader sees meets the house rules.
 
-The build runs on a copy of ``book/`` with notebook execution switched off: the
-stored outputs are what the site shows, and nbval (the other half of ``pytest``)
-proves that re-running every notebook reproduces them. So this test checks the
-site as built from exactly the outputs nbval validates, in seconds rather than
-re-executing every chapter a second time.
+The build (the session fixture ``built_site`` in ``tests/conftest.py``) runs on a copy
+of ``book/`` with notebook execution switched off: the stored outputs are what the site
+shows, and nbval (the other half of ``pytest``) proves that re-running every notebook
+reproduces them. So these tests check the site as built from exactly the outputs nbval
+validates, without re-executing every chapter a third time.
 """
 from __future__ import annotations
 
 import html.parser
 import json
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,23 +25,6 @@ def _toc_files() -> list[str]:
 
 def _notebooks() -> list[Path]:
     return sorted(p for p in BOOK.rglob("*.ipynb") if "_build" not in p.parts and ".ipynb_checkpoints" not in p.parts)
-
-
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory) -> tuple[Path, str]:
-    work = tmp_path_factory.mktemp("book")
-    src = work / "book"
-    shutil.copytree(BOOK, src, ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
-    config = src / "_config.yml"
-    text = config.read_text()
-    text, n = re.subn(r"execute_notebooks:\s*\w+", "execute_notebooks: 'off'", text)
-    assert n == 1, "book/_config.yml should set execute.execute_notebooks exactly once"
-    config.write_text(text)
-    jb = Path(sys.executable).with_name("jupyter-book")
-    proc = subprocess.run([str(jb), "build", str(src), "-W", "-n", "--keep-going"],
-                          capture_output=True, text=True, timeout=600)
-    log = proc.stdout + proc.stderr
-    return src / "_build" / "html", log if proc.returncode else ""
 
 
 def test_book_builds_without_warnings(built_site):

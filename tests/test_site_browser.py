@@ -1,0 +1,183 @@
+"""The website in a real browser: every page loads offline, cleanly, with its maths rendered.
+
+Debian's Chromium, driven by Playwright's Python package (``executable_path``: Playwright's
+own browser download is not used). The site is the one ``built_site`` builds
+(``tests/conftest.py``), served on 127.0.0.1 by a thread of this process; every request to
+any other host is blocked and recorded. For every page: no console error, no failed
+request, no request to another host, no raw TeX left where MathJax should have typeset,
+and every image of the content with real alt text. The index page and one chapter are
+also opened from disk (``file://``), as a reader who downloads the site would.
+
+Where Chromium or Playwright is missing the tests skip with a one-line reason, except in
+CI (``CI`` set), where ``.ci/run`` installs Chromium and a skip would hide a failure.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+
+def _missing() -> str | None:
+    if sync_playwright is None:
+        return "Playwright's Python package is not installed (pip install -r requirements.txt)"
+    if CHROMIUM is None:
+        return "no Chromium on PATH (Debian: apt-get install chromium)"
+    return None
+
+
+if _missing():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"browser tests cannot run in CI: {_missing()}")
+    pytest.skip(_missing(), allow_module_level=True)
+
+# Raw TeX that MathJax leaves in the text when it did not run: display and inline
+# delimiters, and the commands the book uses most.
+RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\frac\b|\\tilde\b|\\sigma\b|\\partial\b|\\tanh\b|\\begin\{")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_site):
+    html_dir, failure_log = built_site
+    if not (html_dir / "index.html").is_file():
+        pytest.fail("the site did not build:\n" + failure_log[-3000:])
+    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield html_dir, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def _pages(html_dir: Path) -> list[str]:
+    skip = {"_static", "_sources", "_images"}
+    return sorted(p.relative_to(html_dir).as_posix() for p in html_dir.rglob("*.html")
+                  if not skip & set(p.relative_to(html_dir).parts))
+
+
+class PageReport:
+    """What one page load did: console errors, failed requests, blocked requests."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.external: list[str] = []
+
+
+def open_page(browser, url: str, local_prefix: str):
+    """Open ``url`` in a fresh context that blocks every request outside ``local_prefix``."""
+    report = PageReport()
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+
+    def route(r):
+        target = r.request.url
+        if target.startswith(local_prefix) or target.startswith(("data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            report.external.append(target)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda m: report.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: report.errors.append(f"uncaught: {e}"))
+    page.on("requestfailed", lambda r: report.failed.append(f"{r.url} ({r.failure})")
+            if r.url not in report.external else None)
+    page.goto(url, wait_until="load")
+    # MathJax typesets asynchronously; wait until it says it is done (pages without it: at once)
+    page.wait_for_function("() => !window.MathJax || !MathJax.startup || !MathJax.startup.promise"
+                           " || MathJax.startup.promise.then(() => true)", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    return context, page, report
+
+
+def _content_text(page) -> str:
+    return page.evaluate("() => (document.querySelector('main') || document.body).innerText")
+
+
+def _bad_alt_images(page) -> list[str]:
+    return page.evaluate("""() => Array.from(document.querySelectorAll('main img')).filter(img => {
+        const alt = (img.getAttribute('alt') || '').trim();
+        const src = img.getAttribute('src') || '';
+        return !alt || alt === src || /\\.(png|svg|jpe?g)$/i.test(alt) || alt.includes('_images/');
+    }).map(img => img.getAttribute('src'))""")
+
+
+def test_the_site_has_pages(site):
+    html_dir, _ = site
+    pages = _pages(html_dir)
+    assert "index.html" in pages and "05_walk_through.html" in pages, pages
+
+
+def test_every_page_loads_offline_without_errors(site, browser):
+    html_dir, base = site
+    problems = []
+    for name in _pages(html_dir):
+        context, page, report = open_page(browser, base + name, base)
+        for kind, items in (("console error", report.errors), ("failed request", report.failed),
+                            ("request to another host", report.external)):
+            problems += [f"{name}: {kind}: {item}" for item in items]
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_has_its_maths_typeset_and_images_described(site, browser):
+    html_dir, base = site
+    problems, typeset = [], 0
+    for name in _pages(html_dir):
+        if name in ("search.html", "genindex.html"):
+            continue
+        context, page, _ = open_page(browser, base + name, base)
+        raw = RAW_TEX.findall(_content_text(page))
+        if raw:
+            problems.append(f"{name}: raw TeX left in the page: {sorted(set(raw))}")
+        typeset += page.locator("mjx-container").count()
+        problems += [f"{name}: image without real alt text: {src}" for src in _bad_alt_images(page)]
+        context.close()
+    assert typeset > 100, f"only {typeset} formulas were typeset in the whole book: is MathJax loading?"
+    assert not problems, "\n".join(problems)
+
+
+def test_raw_tex_detector_can_fail():
+    assert RAW_TEX.search(r"the gate $$f_t = \sigma(W_f)$$")
+    assert RAW_TEX.search(r"inline \(h_t\)")
+    assert not RAW_TEX.search("h_t = o_t * tanh(C_t) costs $5")
+
+
+@pytest.mark.parametrize("name", ["index.html", "05_walk_through.html"])
+def test_pages_open_from_disk(site, browser, name):
+    """A reader who downloads the site opens it with file://: same result, no errors."""
+    html_dir, _ = site
+    url = (html_dir / name).resolve().as_uri()
+    context, page, report = open_page(browser, url, html_dir.resolve().as_uri().rsplit("/", 1)[0])
+    assert not report.errors and not report.failed and not report.external, vars(report)
+    if name != "index.html":
+        assert page.locator("mjx-container").count() > 10
+    context.close()
