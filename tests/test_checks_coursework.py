@@ -130,12 +130,58 @@ def test_lstm_step_transposed_weights():
 
 
 def test_variants():
-    check.peephole_step(lambda x, h, c, p: variants.peephole_step(x, (h, c), p))
+    def full(D, H, rng):
+        return variants.init_peephole_params(D, H, rng, diagonal=False)
+    check.full_peephole_step(lambda x, h, c, p: variants.peephole_step(x, (h, c), p))
     check.coupled_step(lambda x, h, c, p: variants.coupled_step(x, (h, c), p))
     with pytest.raises(CheckFailed, match="output gate peeks"):
-        check.peephole_step(check._peephole_variant(out_sees="old"))
+        check.full_peephole_step(check._full_peephole(out_sees="old"))
+    with pytest.raises(CheckFailed, match="transposed"):
+        check.full_peephole_step(check._full_peephole(transposed=True))
     with pytest.raises(CheckFailed, match="scaled by f_t"):
         check.coupled_step(check._coupled_wrong(write="f"))
+
+
+def test_book_diagonal_peephole_is_not_the_full_one():
+    """Chapter 6's exercise (diagonal peepholes, ``W * C``) does not pass the graded check."""
+    def book(x_t, h_prev, C_prev, p):
+        a = x_t @ p.W_ih.T + p.b_ih + h_prev @ p.W_hh.T + p.b_hh
+        a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)
+        f_t = sigmoid(a_f + p.W_cf * C_prev)
+        i_t = sigmoid(a_i + p.W_ci * C_prev)
+        C_t = f_t * C_prev + i_t * np.tanh(a_g)
+        o_t = sigmoid(a_o + p.W_co * C_t)
+        return o_t * np.tanh(C_t), C_t
+    with pytest.raises(CheckFailed):
+        check.full_peephole_step(book)
+
+
+def test_run_rnn_and_influence():
+    check.run_rnn(lambda x, W, b, h0: check._run_article(x, W, b, h0))
+    check.influence(lambda x, W, b, h0, d: check._influence_of(x, W, b, h0, d))
+    with pytest.raises(CheckFailed, match="starts again from h0"):
+        check.run_rnn(lambda x, W, b, h0: check._run_article(x, W, b, h0, carry=False))
+    with pytest.raises(CheckFailed, match="nudged the last input"):
+        check.influence(lambda x, W, b, h0, d: check._influence_of(x, W, b, h0, d, step=-1))
+
+
+def test_sequence_backward_against_lstm_backward():
+    check.sequence_backward(lambda *a: check._sequence_variant(*a))
+    for m in check._SEQUENCE_MISTAKES:
+        with pytest.raises(CheckFailed) as err:
+            check.sequence_backward(m.fn)
+        assert m.hint in str(err.value)
+
+
+def test_with_parts_defers_to_a_broken_part(capsys):
+    bad = lambda f, i, g, c: i * c + f * g  # noqa: E731
+    check.with_parts(check.lstm_step, check._wrong_step(swap_fi=True), defer=True,
+                     cell_update=(bad, check.cell_update))
+    out = capsys.readouterr().out
+    assert out.startswith("Not checked here, because cell_update fails its own check")
+    with pytest.raises(CheckFailed):  # nothing to blame: the step itself fails
+        check.with_parts(check.lstm_step, check._wrong_step(swap_fi=True), defer=True,
+                         cell_update=(lambda f, i, g, c: f * c + i * g, check.cell_update))
 
 
 def test_numerical_gradient():

@@ -66,3 +66,18 @@ def test_unimplemented_stub_and_missing_return():
         check.lstm_param_count(stub)
     with pytest.raises(CheckFailed, match="return"):
         check.gate(lambda a, v: None)
+
+
+def test_a_mistake_is_named_only_when_it_explains_two_cases():
+    """4H(D+H) + 8D equals 'one bias vector per block', 4H(D+H) + 4H, only when H = 2D."""
+    with pytest.raises(CheckFailed) as err:
+        check.lstm_param_count(lambda D, H: 4 * H * (D + H) + 8 * D)
+    assert "one bias vector per block" not in str(err.value)
+    assert "wrong values" in str(err.value)
+    with pytest.raises(CheckFailed, match="one bias vector per block"):
+        check.lstm_param_count(lambda D, H: 4 * H * (D + H) + 4 * H)
+
+
+def test_inverse_sigmoid_hints_do_not_state_the_answer():
+    for m in check._LOGIT_MISTAKES:
+        assert "g / (1 - g)" not in m.hint and "(1 - g) / g" not in m.hint, m.hint

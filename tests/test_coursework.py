@@ -24,35 +24,101 @@ ASSIGNMENTS = ["recurrence", "lstm_cell", "bptt", "variants"]
 
 # A plausible wrong answer per assignment: (grade_id of the solution cell, the text
 # replaced, its replacement, the autograded cells that must lose all their points).
+# Each wrong part is charged once: tests of functions built from it use correct parts.
 WRONG = {
-    "recurrence": ("rnn_step",
-                   "np.concatenate([h_prev, x_t], axis=1)",
-                   "np.concatenate([x_t, h_prev], axis=1)",
-                   {"test_rnn_step"}),
-    "lstm_cell": ("lstm_step",  # the forget and input gates swapped
-                  "i_t = input_gate(x_t, h_prev, *block(0))\n"
-                  "    f_t = forget_gate(x_t, h_prev, *block(1))",
-                  "i_t = input_gate(x_t, h_prev, *block(1))\n"
-                  "    f_t = forget_gate(x_t, h_prev, *block(0))",
-                  {"test_lstm_step", "test_lstm_step_torch"}),
-    "bptt": ("cell_grad",  # the tanh slope forgotten; later parts use cell_grad
-             "dh_t * o_t * (1 - tanh_c_t ** 2)",
-             "dh_t * o_t",
-             {"test_cell_grad", "test_lstm_step_backward", "test_gradient_check"}),
-    "variants": ("peephole_step",  # the output gate peeks at the old cell state
-                 "p.W_co * c_t)",
-                 "p.W_co * c_prev)",
-                 {"test_peephole_step"}),
+    "recurrence": ("run_rnn",
+                   "np.concatenate([h, x[:, t]], axis=1)",
+                   "np.concatenate([x[:, t], h], axis=1)",
+                   {"test_run_rnn"}),
+    "lstm_cell": ("update",  # the coupled update, where the LSTM has its own input gate
+                  "f_t * c_prev + i_t * c_tilde",
+                  "f_t * c_prev + (1 - f_t) * c_tilde",
+                  {"test_cell_update"}),
+    "bptt": ("sequence_backward",  # h's gradient from step t+1 dropped
+             "dh = dhs[:, t] + dh_next",
+             "dh = dhs[:, t]",
+             {"test_sequence_backward", "test_sequence_backward_torch"}),
+    "variants": ("full_peephole_step",  # the output gate peeks at the old cell state
+                 "c_t @ p.W_co.T)",
+                 "c_prev @ p.W_co.T)",
+                 {"test_full_peephole_step"}),
 }
 # The words the failing tests must use to say what is wrong.
 WRONG_WORDS = {
-    "recurrence": {"test_rnn_step": "[x_t, h_{t-1}]"},
-    "lstm_cell": {"test_lstm_step": "swapped", "test_lstm_step_torch": "f scales c_prev"},
-    "bptt": {"test_cell_grad": "slope of the tanh",
-             "test_lstm_step_backward": "cell_grad fails its own check",
-             "test_gradient_check": "disagrees with finite differences"},
-    "variants": {"test_peephole_step": "output gate peeks at C_{t-1}"},
+    "recurrence": {"test_run_rnn": "wrong order"},
+    "lstm_cell": {"test_cell_update": "coupled the gates"},
+    "bptt": {"test_sequence_backward": "hidden state is not carried"},
+    "variants": {"test_full_peephole_step": "output gate peeks at C_{t-1}"},
 }
+
+# Submissions that try to score without solving anything, one of each kind in issue 15.
+# "package": answers taken from lstm_course, imported or called (the checks' own mistake
+# models included, which are one flag away from the answer).
+PACKAGE = {
+    "recurrence": {
+        "run_rnn": "from lstm_course.checks.coursework import _run_article as run_rnn",
+        "influence": ("def influence(x, W, b, h0, delta):\n"
+                      "    from lstm_course.checks import coursework as c\n"
+                      "    return c._influence_of(x, W, b, h0, delta)"),
+    },
+    "lstm_cell": {
+        "gates": ("from lstm_course.checks.coursework import _layer\n"
+                  "forget_gate = input_gate = output_gate = _layer(sigmoid)\n"
+                  "candidate = _layer(np.tanh)"),
+        "lstm_step": ("from lstm_course import lstm as L\n"
+                      "def lstm_step(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):\n"
+                      "    return L.lstm_step(x_t, (h_prev, c_prev), L.LSTMParams(W_ih, W_hh, b_ih, b_hh))"),
+    },
+    "bptt": {
+        "numgrad": "from lstm_course.gradcheck import numerical_gradient",
+        "sequence_backward": (
+            "def sequence_backward(dhs, x, p, h0, c0):\n"
+            "    _, _, cache = lstm.lstm_forward(x, p, state=(h0, c0), return_cache=True)\n"
+            "    dx, dp, (dh0, dc0) = lstm.lstm_backward(dhs, cache)\n"
+            "    return dx, dp.W_ih, dp.W_hh, dp.b_ih, dh0, dc0"),
+        "gradient_check": (
+            "from lstm_course import gradcheck\n"
+            "def gradient_check(seed):\n"
+            "    rng = np.random.default_rng(seed)\n"
+            "    p = lstm.init_params(3, 4, rng)\n"
+            "    x = rng.normal(size=(2, 5, 3))\n"
+            "    h0, c0 = rng.normal(size=(2, 4)), rng.normal(size=(2, 4))\n"
+            "    R = rng.normal(size=(2, 5, 4))\n"
+            "    loss = lambda: float(np.sum(R * lstm.lstm_forward(x, p, state=(h0, c0))[0]))\n"
+            "    _, _, cache = lstm.lstm_forward(x, p, state=(h0, c0), return_cache=True)\n"
+            "    dx, dp, (dh0, dc0) = lstm.lstm_backward(R, cache)\n"
+            "    pairs = {'x': (dx, x), 'W_ih': (dp.W_ih, p.W_ih), 'W_hh': (dp.W_hh, p.W_hh),\n"
+            "             'b_ih': (dp.b_ih, p.b_ih), 'h0': (dh0, h0), 'c0': (dc0, c0)}\n"
+            "    return {k: relative_error(g, gradcheck.numerical_gradient(loss, a, 1e-5))\n"
+            "            for k, (g, a) in pairs.items()}"),
+    },
+    "variants": {
+        "coupled_step": ("def coupled_step(x_t, h_prev, c_prev, p):\n"
+                         "    return variants.coupled_step(x_t, (h_prev, c_prev), p)"),
+        "full_peephole_step": ("def full_peephole_step(x_t, h_prev, c_prev, p):\n"
+                               "    return variants.peephole_step(x_t, (h_prev, c_prev), p)"),
+    },
+}
+# "patch": every check function replaced from the answer cell, answers left trivial.
+PATCH = (
+    "import types\n"
+    "import lstm_course.checks as _c1\n"
+    "import lstm_course.checks.coursework as _c2\n"
+    "for _m in (_c1, _c2):\n"
+    "    for _n in dir(_m):\n"
+    "        if isinstance(getattr(_m, _n), types.FunctionType):\n"
+    "            setattr(_m, _n, lambda *a, **k: print('all checks passed.'))\n")
+# "book": the book's own exercise solutions pasted under the names they had in the
+# assignments before issue 15 and under the current names where the signatures agree.
+BOOK_SOLUTIONS = {  # notebook -> {book name: names to paste it as}
+    "book/01_recurrent_networks.ipynb": {"my_rnn_step": ["rnn_step"], "my_unroll": ["unroll"]},
+    "book/06_variants.ipynb": {"my_peephole_step": ["peephole_step", "full_peephole_step"],
+                               "my_coupled_update": ["coupled_update"]},
+    "book/appendix/bptt.ipynb": {"my_cell_grad": ["cell_grad"],
+                                 "my_step_backward": ["lstm_step_backward"],
+                                 "my_clip": ["clip_by_global_norm"]},
+}
+CHEATS = ("package", "patch", "book")
 
 
 def _nbgrader(args, cwd):
@@ -90,6 +156,45 @@ def _submission(release, source, wrong=None):
     return nb
 
 
+def _book_paste():
+    """The solution cells of the book's exercises, renamed as listed in BOOK_SOLUTIONS."""
+    import re
+    parts = ["import numpy as np",
+             "from lstm_course import lstm, rnn",
+             "from lstm_course.activations import sigmoid, tanh"]
+    for path, names in BOOK_SOLUTIONS.items():
+        for cell in nbformat.read(ROOT / path, as_version=4).cells:
+            for book_name, new_names in names.items():
+                if (cell.cell_type == "code" and f"def {book_name}(" in cell.source
+                        and "NotImplementedError" not in cell.source):
+                    code = "\n".join(line for line in cell.source.splitlines()
+                                      if not line.startswith("check."))
+                    for new in new_names:
+                        parts.append(re.sub(rf"\b{book_name}\b", new, code))
+    assert len(parts) == 3 + sum(len(v2) for v in BOOK_SOLUTIONS.values() for v2 in v.values())
+    return "\n\n".join(parts)
+
+
+def _cheat(release, kind, a):
+    """The release notebook with every answer cell replaced by one kind of cheat."""
+    import re
+    nb = nbformat.read(release, as_version=4)
+    book = _book_paste()
+    for cell in nb.cells:
+        meta = _nbmeta(cell)
+        if not meta.get("solution") or cell.cell_type != "code":
+            continue
+        if kind == "package" and meta["grade_id"] in PACKAGE[a]:
+            cell.source = PACKAGE[a][meta["grade_id"]]
+        elif kind == "patch":
+            names = re.findall(r"^def (\w+)\(", cell.source, flags=re.M)
+            cell.source = PATCH + "".join(
+                f"\ndef {n}(*args, **kwargs):\n    return np.zeros((1, 1))\n" for n in names)
+        elif kind == "book":
+            cell.source = book
+    return nb
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
@@ -104,6 +209,7 @@ def course(tmp_path_factory):
         subs = {"blank": nbformat.read(release, as_version=4),
                 "solution": _submission(release, source),
                 "wrong": _submission(release, source, WRONG[a])}
+        subs.update({kind: _cheat(release, kind, a) for kind in CHEATS})
         for student, nb in subs.items():
             folder = root / "submitted" / student / a
             folder.mkdir(parents=True)
@@ -114,7 +220,7 @@ def course(tmp_path_factory):
     grades = {}
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         for a in ASSIGNMENTS:
-            for student in ("blank", "solution", "wrong"):
+            for student in ("blank", "solution", "wrong", *CHEATS):
                 sub = gb.find_submission_notebook(a, a, student)
                 grades[a, student] = {g.name: (g.auto_score, g.max_score, g.cell_type)
                                       for g in sub.grades}
@@ -213,6 +319,30 @@ def test_every_failure_of_the_empty_version_says_what_to_do(course, a):
             assert e.ename in {"CheckFailed", "NotImplementedError", "NameError"}, (e.ename, e.evalue)
             if e.ename == "CheckFailed":
                 assert "not implemented yet" in e.evalue
+
+
+@pytest.mark.parametrize("kind", CHEATS)
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_cheats_score_at_most_a_tenth(course, a, kind):
+    """Answers imported from or delegated to the package, check functions replaced from an
+    answer cell, and the book's exercise solutions pasted in all score at most 10%."""
+    _, grades = course
+    auto = _autograded(grades[a, kind])
+    score = sum(v[0] or 0 for v in auto.values())
+    total = sum(v[1] for v in auto.values())
+    assert score <= 0.1 * total, f"{a}/{kind}: {score} of {total}: {auto}"
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_every_graded_cell_has_a_hidden_part_that_guards_the_answer(a):
+    nb = nbformat.read(COURSE / "source" / a / f"{a}.ipynb", as_version=4)
+    for cell in nb.cells:
+        meta = _nbmeta(cell)
+        if meta.get("grade") and not meta.get("solution"):
+            hidden = cell.source.split("### BEGIN HIDDEN TESTS")[-1]
+            assert "### BEGIN HIDDEN TESTS" in cell.source, f"{a}/{meta['grade_id']}: no hidden part"
+            if meta["grade_id"] != "test_design":  # DESIGN is a dict, not code to guard
+                assert "_guard.own_work(" in hidden, f"{a}/{meta['grade_id']}: no own_work guard"
 
 
 def test_config_and_kernel(course):

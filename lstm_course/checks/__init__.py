@@ -78,6 +78,28 @@ def _describe_mismatch(got, want, output_names: Sequence[str] | None, rtol: floa
     return "the outputs differ"
 
 
+def _matches(mistake: Mistake, case: Case, got, rtol: float, atol: float) -> bool:
+    try:
+        return _close(got, mistake.fn(*case.args, **(case.kwargs or {})), rtol, atol)
+    except Exception:  # a mistake model that does not apply to this case
+        return False
+
+
+def _matches_again(mistake, student_fn, cases, failed: Case, rtol: float, atol: float) -> bool:
+    """A mistake is named only if it explains a second case too: one match can be chance
+    (a count of 8D equals 4H when H = 2D)."""
+    for case in cases:
+        if case is failed:
+            continue
+        try:
+            got = student_fn(*case.args, **(case.kwargs or {}))
+        except Exception:
+            continue
+        if _matches(mistake, case, got, rtol, atol):
+            return True
+    return False
+
+
 def run_check(
     student_fn: Callable[..., Any],
     reference_fn: Callable[..., Any],
@@ -92,8 +114,8 @@ def run_check(
     """Run ``student_fn`` on every case and compare it with ``reference_fn``.
 
     Prints ``"<name>: all N checks passed."`` on success; raises ``CheckFailed``
-    naming the first failing case, what differs, and (when the output matches a
-    known mistake) the likely cause.
+    naming the first failing case, what differs, and, when the output matches a
+    known mistake on that case and on at least one other, the likely cause.
     """
     if not callable(student_fn):
         raise TypeError(f"{name}: expected your function, got {type(student_fn).__name__} "
@@ -115,13 +137,9 @@ def run_check(
         if _close(got, want, rtol, atol):
             continue
         for mistake in mistakes:
-            try:
-                if _close(got, mistake.fn(*case.args, **kwargs), rtol, atol):
-                    raise CheckFailed(f"{name}, case '{case.description}': {mistake.hint}")
-            except CheckFailed:
-                raise
-            except Exception:  # a mistake model that does not apply to this case
-                continue
+            if _matches(mistake, case, got, rtol, atol) and _matches_again(
+                    mistake, student_fn, cases, case, rtol, atol):
+                raise CheckFailed(f"{name}, case '{case.description}': {mistake.hint}")
         detail = _describe_mismatch(got, want, output_names, rtol, atol)
         raise CheckFailed(f"{name}, case '{case.description}': {detail}.")
     print(f"{name}: all {len(cases)} checks passed.")
@@ -136,13 +154,14 @@ from .attention import dot_attention  # noqa: E402
 from .cell import cell_update, lstm_cell_step  # noqa: E402
 from .variants import coupled_update, peephole_step  # noqa: E402
 from .coursework import (  # noqa: E402
-    candidate, coupled_step, forget_gate, hidden_state, influence, input_gate, lstm_step,
-    numerical_gradient, output_gate, with_parts,
+    candidate, coupled_step, forget_gate, full_peephole_step, hidden_state, influence, input_gate,
+    lstm_step, numerical_gradient, output_gate, run_rnn, sequence_backward, with_parts,
 )
 
 __all__ += ["rnn_step", "unroll", "tanh_step_backward", "gate", "gate_preactivation", "lstm_param_count",
             "cell_grad", "cell_update_backward", "lstm_step_backward", "clip_by_global_norm", "dot_attention",
             "cell_update", "lstm_cell_step",
             "forget_gate", "input_gate", "candidate", "output_gate", "hidden_state", "lstm_step",
-            "coupled_step", "numerical_gradient", "influence", "with_parts",
+            "coupled_step", "numerical_gradient", "influence", "with_parts", "run_rnn",
+            "sequence_backward", "full_peephole_step",
             "coupled_update", "peephole_step"]

@@ -21,7 +21,7 @@ A whole step in PyTorch's layout (``torch.nn.LSTMCell``: rows of ``W_ih (4H, D)`
 
 Two variants (chapter "Variants on LSTMs"), parameters as in ``lstm_course.variants``:
 
-``peephole_step(fn)`` ``fn(x_t, h_prev, c_prev, p) -> (h_t, c_t)`` with diagonal peepholes
+``full_peephole_step(fn)`` ``fn(x_t, h_prev, c_prev, p) -> (h_t, c_t)``, peephole matrices (H, H)
 ``coupled_step(fn)``  ``fn(x_t, h_prev, c_prev, p) -> (h_t, c_t)``, ``i_t = 1 - f_t``
 
 And one tool for backpropagation through time:
@@ -50,11 +50,9 @@ import numpy as np
 from . import Case, CheckFailed, Mistake, run_check
 from .. import gradcheck, lstm, variants
 from ..activations import sigmoid
-# the peephole step and its known mistakes are the ones chapter 6 checks against
-from .variants import _peephole_variant, _ref_peephole
 
 __all__ = ["forget_gate", "input_gate", "candidate", "output_gate", "cell_update",
-           "hidden_state", "lstm_step", "peephole_step", "coupled_step",
+           "hidden_state", "lstm_step", "full_peephole_step", "coupled_step",
            "numerical_gradient"]
 
 
@@ -164,10 +162,6 @@ def candidate(fn) -> None:
 
 # ---- the cell update and the output ------------------------------------------------
 
-def _ref_update(f, i, g, c_prev):
-    return f * c_prev + i * g
-
-
 def _update_cases():
     rng = np.random.default_rng(41)
 
@@ -213,12 +207,9 @@ _UPDATE_MISTAKES = [
 
 def cell_update(fn) -> None:
     """Check ``fn(f_t, i_t, c_tilde, c_prev) -> C_t = f_t * C_{t-1} + i_t * C~_t``, all (B, H)."""
-    run_check(fn, _ref_update, _update_cases(), name="cell_update", output_names=["C_t"],
+    run_check(fn, lambda f, i, g, c: f * c + i * g, _update_cases(), name="cell_update",
+              output_names=["C_t"],
               mistakes=_UPDATE_MISTAKES)
-
-
-def _ref_hidden(o, c):
-    return o * np.tanh(c)
 
 
 def _hidden_cases():
@@ -250,7 +241,8 @@ _HIDDEN_MISTAKES = [
 
 def hidden_state(fn) -> None:
     """Check ``fn(o_t, c_t) -> h_t = o_t * tanh(C_t)``, both (B, H)."""
-    run_check(fn, _ref_hidden, _hidden_cases(), name="hidden_state", output_names=["h_t"],
+    run_check(fn, lambda o, c: o * np.tanh(c), _hidden_cases(), name="hidden_state",
+              output_names=["h_t"],
               mistakes=_HIDDEN_MISTAKES)
 
 
@@ -259,10 +251,6 @@ def hidden_state(fn) -> None:
 _TORCH_LAYOUT = ("PyTorch's layout: W_ih is (4H, D) and W_hh is (4H, H), so the "
                  "pre-activations are x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh, "
                  "shape (B, 4H), split into four blocks of H columns: i, f, g, o.")
-
-
-def _ref_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
-    return lstm.lstm_step(x, (h, c), lstm.LSTMParams(W_ih, W_hh, b_ih, b_hh))
 
 
 def _wrong_step(*, order="ifgo", swap_fi=False, g_act=np.tanh, gate_act=sigmoid,
@@ -340,20 +328,44 @@ def lstm_step(fn) -> None:
     ``(4H,)``, row blocks i, f, g, o. The reference is ``lstm.lstm_step``, which is
     tested against torch.
     """
-    run_check(_shape_hints(fn, "lstm_step", _TORCH_LAYOUT), _ref_step, _step_cases(),
+    def reference(x, h, c, W_ih, W_hh, b_ih, b_hh):
+        return lstm.lstm_step(x, (h, c), lstm.LSTMParams(W_ih, W_hh, b_ih, b_hh))
+
+    run_check(_shape_hints(fn, "lstm_step", _TORCH_LAYOUT), reference, _step_cases(),
               name="lstm_step", output_names=["h_t", "c_t"], mistakes=_STEP_MISTAKES)
 
 
 # ---- variants ------------------------------------------------------------------------
 
+def _full_peephole(*, out_sees="new", use_peep=True, transposed=False, diagonal_only=False):
+    """A full-matrix peephole step; each flag switches on one known mistake."""
+    def peep(c, W):
+        if diagonal_only:
+            return c * np.diag(W)
+        return c @ (W if transposed else W.T)
+
+    def step(x, h, c, p):
+        H = h.shape[1]
+        a = x @ p.W_ih.T + p.b_ih + h @ p.W_hh.T + p.b_hh  # (B, 4H), blocks i, f, g, o
+        k = 1.0 if use_peep else 0.0
+        i = sigmoid(a[:, :H] + k * peep(c, p.W_ci))
+        f = sigmoid(a[:, H:2 * H] + k * peep(c, p.W_cf))
+        c_new = f * c + i * np.tanh(a[:, 2 * H:3 * H])
+        o = sigmoid(a[:, 3 * H:] + k * peep(c_new if out_sees == "new" else c, p.W_co))
+        return o * np.tanh(c_new), c_new
+    return step
+
+
 _PEEPHOLE_MISTAKES = [
-    Mistake("the output gate peeks at C_{t-1}: in the article's peephole LSTM the forget and "
-            "input gates look at the old state C_{t-1}, but the output gate looks at the new "
-            "C_t, computed first.", _peephole_variant(out_sees="old")),
-    Mistake("the peephole terms are missing: add W_ci * C_{t-1} to the input gate's "
-            "pre-activation, W_cf * C_{t-1} to the forget gate's and W_co * C_t to the output "
-            "gate's (elementwise: the peephole weights are vectors of shape (H,)).",
-            _peephole_variant(use_peep=False)),
+    Mistake("the output gate peeks at C_{t-1}: the forget and input gates look at the old "
+            "state, but the output gate looks at the state of this step, so compute that first.",
+            _full_peephole(out_sees="old")),
+    Mistake("the peephole terms are missing: each gate's pre-activation also gets a term from "
+            "the cell state.", _full_peephole(use_peep=False)),
+    Mistake("the peephole matrices are applied transposed: W_ci maps the cell state C (B, H) to "
+            "H pre-activations the way W_hh maps h_{t-1}.", _full_peephole(transposed=True)),
+    Mistake("only the diagonal of the peephole matrices is used: here every unit's gate sees "
+            "the whole cell state, not only its own cell.", _full_peephole(diagonal_only=True)),
 ]
 
 
@@ -378,25 +390,23 @@ def _variant_step_cases(seed: int, make_params) -> list:
 
 def _peephole_cases():
     def params(D, H, rng):
-        p = variants.init_peephole_params(D, H, rng, diagonal=True)
-        return p._replace(W_ci=rng.normal(size=H), W_cf=rng.normal(size=H),
-                          W_co=rng.normal(size=H))  # large enough to matter
+        p = variants.init_peephole_params(D, H, rng, diagonal=False)
+        return p._replace(W_ci=rng.normal(size=(H, H)), W_cf=rng.normal(size=(H, H)),
+                          W_co=rng.normal(size=(H, H)))  # large enough to matter
 
     return _variant_step_cases(61, params)
 
 
-def peephole_step(fn) -> None:
-    """Check ``fn(x_t, h_prev, c_prev, p) -> (h_t, c_t)`` for a diagonal peephole LSTM.
+def full_peephole_step(fn) -> None:
+    """Check ``fn(x_t, h_prev, c_prev, p) -> (h_t, c_t)`` for a peephole LSTM with full matrices.
 
-    ``p`` is a ``variants.PeepholeParams`` with ``W_ci, W_cf, W_co`` of shape ``(H,)``.
+    ``p`` is a ``variants.PeepholeParams`` with ``W_ci, W_cf, W_co`` of shape ``(H, H)``:
+    the gate of every unit sees the whole cell state.
     """
-    run_check(_shape_hints(fn, "peephole_step", _TORCH_LAYOUT), _ref_peephole,
-              _peephole_cases(), name="peephole_step", output_names=["h_t", "c_t"],
+    run_check(_shape_hints(fn, "full_peephole_step", _TORCH_LAYOUT),
+              lambda x, h, c, p: variants.peephole_step(x, (h, c), p),
+              _peephole_cases(), name="full_peephole_step", output_names=["h_t", "c_t"],
               mistakes=_PEEPHOLE_MISTAKES)
-
-
-def _ref_coupled(x, h, c, p):
-    return variants.coupled_step(x, (h, c), p)
 
 
 def _coupled_wrong(*, order="fgo", write="1-f", h_from="new"):
@@ -438,7 +448,8 @@ def coupled_step(fn) -> None:
 
     ``p`` is a ``variants.CoupledParams`` (row blocks f, g, o).
     """
-    run_check(_shape_hints(fn, "coupled_step", _TORCH_LAYOUT), _ref_coupled,
+    run_check(_shape_hints(fn, "coupled_step", _TORCH_LAYOUT),
+              lambda x, h, c, p: variants.coupled_step(x, (h, c), p),
               _coupled_cases(), name="coupled_step", output_names=["h_t", "c_t"],
               mistakes=_COUPLED_MISTAKES)
 
@@ -449,11 +460,6 @@ def _quadratic(a):
     """A scalar function of ``a`` with a known, non-trivial gradient."""
     w = np.linspace(-1.0, 1.0, a.size).reshape(a.shape)
     return lambda: float(np.sum(w * a ** 3) + np.sum(np.sin(a)))
-
-
-def _ref_numgrad_case(a, eps):
-    a = a.copy()
-    return gradcheck.numerical_gradient(_quadratic(a), a, eps)
 
 
 def _numgrad_cases():
@@ -500,86 +506,233 @@ def numerical_gradient(fn) -> None:
                               "it (a[k] = old), so f() sees the original values again.")
         return out
 
-    run_check(student, _ref_numgrad_case, _numgrad_cases(), name="numerical_gradient",
+    def reference(a, eps):
+        a = a.copy()
+        return gradcheck.numerical_gradient(_quadratic(a), a, eps)
+
+    run_check(student, reference, _numgrad_cases(), name="numerical_gradient",
               output_names=["grad"], mistakes=_NUMGRAD_MISTAKES, rtol=1e-6, atol=1e-9)
 
 
-# ---- how far an input reaches (assignment "recurrence") ------------------------------
+# ---- the recurrent network of the first chapters (assignment "recurrence") -----------
 
-def _influence_of(x, p, h0, delta, *, step=0, divide=True, batch_mean=True):
+def _article_params(W, b):
+    """The article's ``W (H, H + D)``, ``b (H,)`` as ``rnn.RNNParams`` (h columns first)."""
     from .. import rnn
+    H = W.shape[0]
+    return rnn.RNNParams(W_ih=W[:, H:], W_hh=W[:, :H], b_ih=b, b_hh=np.zeros_like(b))
+
+
+def _run_article(x, W, b, h0, *, carry=True, with_h0=False, act=np.tanh, order="hx"):
+    """Every state of a tanh RNN in the article's notation; each flag is one known mistake."""
+    h, hs = h0, [h0] if with_h0 else []
+    for t in range(x.shape[1]):
+        prev = h if carry else h0
+        hx = np.concatenate([prev, x[:, t]] if order == "hx" else [x[:, t], prev], axis=1)
+        h = act(hx @ W.T + b)
+        hs.append(h)
+    return np.stack(hs, axis=1)
+
+
+def _rnn_cases(seed):
+    from .. import gradients, rnn
+    rng = np.random.default_rng(seed)
+
+    def case(B, T, D, H, what, zero_h0=False, radius=0.9):
+        p = gradients.scale_spectral_radius(rnn.init_params(D, H, rng), radius)
+        W = np.concatenate([p.W_hh, p.W_ih], axis=1)  # (H, H + D)
+        b = rng.normal(scale=0.3, size=H)
+        x = rng.normal(size=(B, T, D))
+        h0 = np.zeros((B, H)) if zero_h0 else rng.uniform(-0.5, 0.5, size=(B, H))
+        return Case((x, W, b, h0), what)
+
+    return [
+        case(3, 6, 2, 4, "B=3, T=6, D=2, H=4"),
+        case(1, 1, 1, 1, "B=1, T=1, D=1, H=1"),
+        case(2, 9, 3, 3, "D = H = 3 (a swapped concatenation would still fit)"),
+        case(2, 5, 4, 5, "h0 all zeros", zero_h0=True),
+        case(2, 7, 3, 2, "spectral radius 1.5", radius=1.5),
+    ]
+
+
+_RUN_MISTAKES = [
+    Mistake("every step starts again from h0: each step must read the state the step before "
+            "it produced.", lambda x, W, b, h0: _run_article(x, W, b, h0, carry=False)),
+    Mistake("the states are off by one: return h_1 .. h_T, without h_0.",
+            lambda x, W, b, h0: _run_article(x, W, b, h0, with_h0=True)[:, :-1]),
+    Mistake("the concatenation is in the wrong order: W's first H columns multiply h_{t-1}.",
+            lambda x, W, b, h0: _run_article(x, W, b, h0, order="xh")),
+    Mistake("the nonlinearity is missing: each new state is squashed.",
+            lambda x, W, b, h0: _run_article(x, W, b, h0, act=lambda a: a)),
+]
+
+
+def run_rnn(fn) -> None:
+    """Check ``fn(x, W, b, h0) -> hs``: every state h_1 .. h_T of a tanh RNN, (B, T, H).
+
+    x: (B, T, D); W: (H, H + D), the article's matrix (columns for h_{t-1} first); b: (H,);
+    h0: (B, H).
+    """
+    from .. import rnn
+
+    def student(x, W, b, h0):
+        before = x.copy()
+        out = fn(x, W, b, h0)
+        if not np.array_equal(x, before):
+            raise CheckFailed("your function changed the caller's x.")
+        return out
+
+    run_check(_shape_hints(student, "run_rnn", _ARTICLE_LAYOUT),
+              lambda x, W, b, h0: rnn.rnn_forward(x, _article_params(W, b), state=h0)[0],
+              _rnn_cases(92), name="run_rnn", output_names=["hs"], mistakes=_RUN_MISTAKES)
+
+
+def _influence_of(x, W, b, h0, delta, *, step=0, divide=True):
+    from .. import rnn
+    p = _article_params(W, b)
     hs = rnn.rnn_forward(x, p, state=h0)[0]
     x2 = x.copy()
     x2[:, step, :] += delta
     hs2 = rnn.rnn_forward(x2, p, state=h0)[0]
-    d = np.linalg.norm(hs2 - hs, axis=-1)  # (B, T)
-    d = d.mean(axis=0) if batch_mean else d
+    d = np.linalg.norm(hs2 - hs, axis=-1).mean(axis=0)  # (T,)
     return d / delta if divide else d
 
 
-def _ref_influence(x, p, h0, delta):
-    return _influence_of(x, p, h0, delta)
-
-
 def _influence_cases():
-    from .. import gradients, rnn
-    rng = np.random.default_rng(91)
-
-    def case(B, T, D, H, radius, what, delta=1e-3):
-        p = gradients.scale_spectral_radius(rnn.init_params(D, H, rng), radius)
-        x = rng.normal(size=(B, T, D))
-        h0 = rng.uniform(-0.5, 0.5, size=(B, H))
-        return Case((x, p, h0, delta), what)
-
-    return [
-        case(3, 8, 2, 5, 0.9, "B=3, T=8, D=2, H=5"),
-        case(1, 1, 1, 2, 0.9, "a single time step"),
-        case(2, 12, 3, 4, 0.5, "small recurrent weights (spectral radius 0.5)"),
-        case(2, 6, 3, 4, 1.5, "delta = 0.1", delta=0.1),
-    ]
+    cases = _rnn_cases(91)
+    deltas = [1e-3, 1e-3, 1e-3, 0.1, 1e-2]
+    return [Case(c.args + (d,), c.description + f", delta = {d:g}") for c, d in zip(cases, deltas)]
 
 
 _INFLUENCE_MISTAKES = [
-    Mistake("the distances are not divided by delta: return ||h'_t - h_t|| / delta, so the "
-            "result does not depend on the size of the nudge.",
-            lambda x, p, h0, d: _influence_of(x, p, h0, d, divide=False)),
+    Mistake("the result depends on the size of the nudge: it should be a sensitivity.",
+            lambda x, W, b, h0, d: _influence_of(x, W, b, h0, d, divide=False)),
     Mistake("you nudged the last input x[:, -1]: nudge the first one, x[:, 0], and watch how "
             "its effect fades over the following steps.",
-            lambda x, p, h0, d: _influence_of(x, p, h0, d, step=-1)),
+            lambda x, W, b, h0, d: _influence_of(x, W, b, h0, d, step=-1)),
 ]
 
 
 def influence(fn) -> None:
-    """Check ``fn(x, p, h0, delta) -> (T,)``: how much nudging ``x[:, 0]`` moves each state.
+    """Check ``fn(x, W, b, h0, delta) -> (T,)``: how much nudging ``x[:, 0]`` moves each state.
 
     Entry ``t`` is the batch mean of ``||h'_{t+1} - h_{t+1}|| / delta``, where ``h'`` is
     the run with ``delta`` added to every feature of the first input. ``x`` must be
     left unchanged.
     """
-    def student(x, p, h0, delta):
+    def student(x, W, b, h0, delta):
         before = x.copy()
-        out = fn(x, p, h0, delta)
+        out = fn(x, W, b, h0, delta)
         if not np.array_equal(x, before):
             raise CheckFailed("your function changed the caller's x: nudge a copy "
                               "(x2 = x.copy()), not x itself.")
         return out
 
-    run_check(student, _ref_influence, _influence_cases(), name="influence",
-              output_names=["influence"], mistakes=_INFLUENCE_MISTAKES, rtol=1e-5, atol=1e-9)
+    run_check(student, lambda x, W, b, h0, d: _influence_of(x, W, b, h0, d), _influence_cases(),
+              name="influence", output_names=["influence"], mistakes=_INFLUENCE_MISTAKES,
+              rtol=1e-5, atol=1e-9)
 
 
-__all__ += ["influence"]
+__all__ += ["run_rnn", "influence"]
+
+
+# ---- backpropagation through a whole sequence (assignment "bptt") ---------------------
+
+def _sequence_variant(dhs, x, p, h0, c0, *, carry_c=True, carry_h=True, **step_flags):
+    """Chain a readable one-step backward over the sequence; flags switch on one mistake."""
+    from .bptt import _step_backward_variant
+    T = x.shape[1]
+    hs, cs = [h0], [c0]
+    for t in range(T):
+        h, c = lstm.lstm_step(x[:, t], (hs[-1], cs[-1]), p)
+        hs.append(h)
+        cs.append(c)
+    dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
+    dx = np.zeros_like(x)
+    dW_ih, dW_hh, db = np.zeros_like(p.W_ih), np.zeros_like(p.W_hh), np.zeros_like(p.b_ih)
+    for t in reversed(range(T)):
+        dh = dhs[:, t] + (dh_next if carry_h else 0)
+        dxt, dh_next, dc_prev, gW_ih, gW_hh, gb = _step_backward_variant(
+            dh, dc_next if carry_c else np.zeros_like(c0), x[:, t], hs[t], cs[t], p, **step_flags)
+        dc_next = dc_prev
+        dx[:, t] = dxt
+        dW_ih, dW_hh, db = dW_ih + gW_ih, dW_hh + gW_hh, db + gb
+    return dx, dW_ih, dW_hh, db, dh_next, dc_next
+
+
+def _sequence_cases():
+    rng = np.random.default_rng(25)
+
+    def case(B, T, D, H, what, last_only=False, zero_state=False):
+        p = lstm.init_params(D, H, rng)
+        p = lstm.LSTMParams(*(2.0 * a for a in p))  # gates far from 1/2: mistakes show
+        x = rng.normal(size=(B, T, D))
+        h0 = np.zeros((B, H)) if zero_state else rng.uniform(-0.9, 0.9, size=(B, H))
+        c0 = np.zeros((B, H)) if zero_state else rng.normal(size=(B, H))
+        dhs = rng.normal(size=(B, T, H))
+        if last_only:
+            dhs[:, :-1] = 0.0
+        return Case((dhs, x, p, h0, c0), what)
+
+    return [
+        case(2, 4, 3, 4, "B=2, T=4, D=3, H=4"),
+        case(1, 1, 1, 1, "B=1, T=1, D=1, H=1"),
+        case(3, 6, 2, 3, "a gradient on the last state only", last_only=True),
+        case(2, 5, 3, 2, "h0 = c0 = 0", zero_state=True),
+    ]
+
+
+_SEQUENCE_MISTAKES = [
+    Mistake("the gradient along the cell state is not carried from one step to the one "
+            "before: what your step sends to C_{t-1} must arrive at step t-1.",
+            lambda *a: _sequence_variant(*a, carry_c=False)),
+    Mistake("the gradient along the hidden state is not carried from one step to the one "
+            "before: h_{t-1} feeds the loss directly and through step t, and both add up.",
+            lambda *a: _sequence_variant(*a, carry_h=False)),
+    Mistake("your step backward forgets the path from h_t into C_t.",
+            lambda *a: _sequence_variant(*a, tanh_path=False)),
+    Mistake("the sigmoid slopes of the gates are missing.",
+            lambda *a: _sequence_variant(*a, gate_slopes=False)),
+    Mistake("the slope of the candidate's tanh is missing.",
+            lambda *a: _sequence_variant(*a, candidate_slope=None)),
+    Mistake("the pre-activation gradients are stacked in the article's order f, i, C~, o; "
+            "the parameters use PyTorch's row blocks i, f, g, o.",
+            lambda *a: _sequence_variant(*a, order="figo")),
+]
+
+
+def sequence_backward(fn) -> None:
+    """Check ``fn(dhs, x, p, h0, c0) -> (dx, dW_ih, dW_hh, db, dh0, dc0)``.
+
+    dhs: (B, T, H), the gradient reaching every h_t from the loss; x: (B, T, D);
+    p: lstm.LSTMParams; h0, c0: (B, H). Returns dx (B, T, D), dW_ih (4H, D), dW_hh (4H, H),
+    db (4H,) (the gradient of either bias), dh0 and dc0 (B, H). The truth is
+    ``lstm.lstm_backward``.
+    """
+    def reference(dhs, x, p, h0, c0):
+        _, _, cache = lstm.lstm_forward(x, p, state=(h0, c0), return_cache=True)
+        dx, dp, (dh0, dc0) = lstm.lstm_backward(dhs, cache)
+        return dx, dp.W_ih, dp.W_hh, dp.b_ih, dh0, dc0
+
+    run_check(fn, reference, _sequence_cases(), name="sequence_backward",
+              output_names=["dx", "dW_ih", "dW_hh", "db", "dh0", "dc0"],
+              mistakes=_SEQUENCE_MISTAKES)
+
+
+__all__ += ["sequence_backward"]
 
 
 # ---- a check that points at a broken earlier part ------------------------------------
 
-def with_parts(check_fn, fn, **parts) -> None:
+def with_parts(check_fn, fn, *, defer: bool = False, **parts) -> None:
     """Run ``check_fn(fn)``; if it fails, also say which of the parts ``fn`` uses fails.
 
     ``parts`` maps a name to ``(part_fn, part_check)``, for example
-    ``cell_grad=(cell_grad, checks.cell_grad)``. A function built from earlier
-    answers often fails only because one of them is wrong; the message then says
-    which one to fix first.
+    ``gate=(forget_gate, check.forget_gate)``. A function built from earlier answers often
+    fails only because one of them is wrong; the message then says which one to fix first.
+    With ``defer=True`` that case does not fail: it prints what to fix, because the graded
+    version of this test runs ``fn`` with correct earlier parts (one mistake costs points
+    once, in the test of the part that has it).
     """
     import contextlib
     import io
@@ -594,6 +747,11 @@ def with_parts(check_fn, fn, **parts) -> None:
                     part_check(part_fn)
             except CheckFailed as part_exc:
                 broken.append(f"{name} fails its own check ({part_exc})")
+        if broken and defer:
+            print(f"Not checked here, because {'; '.join(broken)}. Fix that first. When the "
+                  "notebook is graded, this test runs your function with correct versions of "
+                  "the earlier parts, so that mistake is not charged twice.")
+            return
         if broken:
             raise CheckFailed(f"{exc} Your function uses earlier parts, and "
                               + "; ".join(broken) + ". Fix that first.") from None

@@ -118,13 +118,15 @@ _LOGIT_CASES = [
 ]
 
 _LOGIT_MISTAKES = [
-    Mistake("the sign is flipped: you returned log((1 - g) / g); a gate value above 0.5 needs a "
-            "positive pre-activation.", lambda g: -_ref_logit(g)),
-    Mistake("you returned log(g): the sigmoid's inverse is log(g / (1 - g)).", lambda g: np.log(g)),
+    Mistake("the sign is flipped: a gate value above 0.5 needs a positive pre-activation.",
+            lambda g: -_ref_logit(g)),
+    Mistake("you returned log(g): that inverts exp, not the sigmoid; write sigma(a) = g out and "
+            "solve it for a step by step.", lambda g: np.log(g)),
     Mistake("you inverted tanh (arctanh) instead of the sigmoid: solve 1 / (1 + exp(-a)) = g for a.",
             lambda g: np.arctanh(g)),
     Mistake("you applied the sigmoid to g instead of inverting it.", lambda g: sigmoid(g)),
-    Mistake("you returned log(1 - g): solve 1 / (1 + exp(-a)) = g for a, which gives log(g / (1 - g)).",
+    Mistake("you returned log(1 - g): solve 1 / (1 + exp(-a)) = g for a; check your answer by "
+            "applying the sigmoid to it.",
             lambda g: np.log1p(-g)),
 ]
 
