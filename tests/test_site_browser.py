@@ -181,3 +181,72 @@ def test_pages_open_from_disk(site, browser, name):
     if name != "index.html":
         assert page.locator("mjx-container").count() > 10
     context.close()
+
+
+# ---- the widgets: mounted from the page itself, no kernel ---------------------------------
+
+def open_widget(site, browser, page_name: str, module: str, width: int = 1200):
+    """Open ``page_name`` and return ``(context, page, report, widget)`` once it is mounted."""
+    html_dir, base = site
+    context, page, report = open_page(browser, base + page_name, base)
+    if width != 1200:
+        page.set_viewport_size({"width": width, "height": 900})
+    widget = page.locator(f'.lstm-widget[data-lstm-module="{module}"]')
+    assert widget.count() == 1, f"{page_name}: expected one {module} widget, found {widget.count()}"
+    page.wait_for_function(f"""() => document.querySelector('.lstm-widget[data-lstm-module="{module}"]')
+                               .dataset.mounted !== undefined""", timeout=10_000)
+    assert widget.get_attribute("data-mounted") == "true", report.errors
+    return context, page, report, widget
+
+
+def set_range(page, slider, value: float):
+    """Move a range input as a pointer would: set its value and fire ``input``."""
+    slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }",
+                    value)
+
+
+def test_every_widget_on_the_site_mounts(site, browser):
+    html_dir, base = site
+    found, problems = 0, []
+    for name in _pages(html_dir):
+        if 'class="lstm-widget"' not in (html_dir / name).read_text(encoding="utf-8"):
+            continue
+        context, page, report = open_page(browser, base + name, base)
+        page.wait_for_function("() => document.documentElement.dataset.lstmWidgets === 'mounted'",
+                               timeout=10_000)
+        states = page.eval_on_selector_all(".lstm-widget", "els => els.map(e => e.dataset.mounted)")
+        found += len(states)
+        problems += [f"{name}: a widget did not mount ({s})" for s in states if s != "true"]
+        problems += [f"{name}: {e}" for e in report.errors]
+        context.close()
+    assert found >= 1, "no widget mount point on the site"
+    assert not problems, "\n".join(problems)
+
+
+def test_gate_widget_computes_like_numpy(site, browser):
+    from lstm_course.widgets import gates
+
+    context, page, report, w = open_widget(site, browser, "04_core_idea.html", "gate")
+    slider = w.locator('input[type=range][data-name="a"]')
+    assert w.locator(f'label[for="{slider.get_attribute("id")}"]').inner_text() == "pre-activation a"
+    dot = w.locator('[data-role="dot"]')
+    before = dot.get_attribute("cy"), w.locator('[data-role="passed"]').first.get_attribute("height")
+
+    def check(a):
+        g = float(gates.gate_pass(a, [1.0])[0])
+        assert w.locator('[data-role="g"]').inner_text() == f"{g:.4f}"
+        assert w.locator('[data-role="power"]').inner_text() == f"{g ** 1000:.3g}"
+        assert float(slider.input_value()) == a
+
+    set_range(page, slider, 2.5)          # a pointer drag ends in an input event
+    check(2.5)
+    assert (dot.get_attribute("cy"), w.locator('[data-role="passed"]').first.get_attribute("height")) != before
+    slider.focus()                        # the keyboard: arrows move by one step
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    check(1.0)
+    page.keyboard.press("Home")
+    check(-8.0)
+    assert not report.errors, report.errors
+    context.close()

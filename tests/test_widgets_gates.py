@@ -36,14 +36,28 @@ def test_param_count_figure_updates_in_place():
     assert art["texts"][2].get_text().strip() == f"{counting.param_count('lstm', 300, 512):,}"
 
 
-def test_widgets_react_to_sliders():
+def test_gate_widget_holds_the_state_and_mounts_on_the_site():
+    w = W.gate_widget(pre_activation=1.5, v=[0.5, -1.0])
+    assert (w.a, w.v, w.steps) == (1.5, [0.5, -1.0], 1000)
+    w.a = -2.0                                     # what the front end writes back
+    data, _ = w._repr_mimebundle_()
+    assert data["text/plain"] == "GateWidget(a=-2.0, steps=1000)"
+    html = data["text/html"]
+    assert html.startswith('<div class="lstm-widget" data-lstm-module="gate" data-state="')
+    assert "&quot;a&quot;:-2.0" in html and w.model_id not in html and " at 0x" not in html
+    assert data == W.gate_widget(-2.0, [0.5, -1.0])._repr_mimebundle_()[0] | {
+        "application/vnd.jupyter.widget-view+json": data["application/vnd.jupyter.widget-view+json"]}
+    assert 'export default' in w._esm and "function gatePass" in w._esm
+
+
+@pytest.mark.parametrize("kwargs", [{"pre_activation": np.nan}, {"v": []}, {"steps": 0}])
+def test_gate_widget_rejects_bad_input(kwargs):
+    with pytest.raises(ValueError, match=next(iter(kwargs)).split("_")[0]):
+        W.gate_widget(**kwargs)
+
+
+def test_param_count_widget_reacts_to_sliders():
     pytest.importorskip("ipywidgets")
-    w = W.gate_widget(pre_activation=0.0)
-    slider, summary, image = w.children
-    before = image.value
-    slider.value = 4.0
-    assert "0.9820" in summary.value and image.value != before
-    assert "<sup>1,000</sup>" in summary.value
     w = W.param_count_widget(D=10, H=20)
     d, h, summary, image = w.children
     h.value = 30

@@ -28,6 +28,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+import traitlets
+
+from ._anywidget import CourseWidget
 from ._render import figure_png
 from ..activations import sigmoid
 from ..counting import KINDS, param_counts
@@ -37,6 +40,7 @@ __all__ = [
     "gate_pass",
     "gate_figure",
     "update_gate_figure",
+    "GateWidget",
     "gate_widget",
     "param_count_figure",
     "update_param_count_figure",
@@ -147,29 +151,31 @@ def _gate_summary(a: float, steps: int) -> str:
             f"σ({a:+.1f})<sup>{steps:,}</sup> = <b>{g ** steps:.3g}</b>")
 
 
-def gate_widget(pre_activation: float = 0.0, v=DEFAULT_VECTOR, steps: int = 1000):
+class GateWidget(CourseWidget):
+    """The gate explorer: a slider for ``a``; the front end (``js/gate.js``) computes
+    ``gate_pass(a, v)`` and draws the sigmoid and the bars. ``w.a`` is the reader's value."""
+
+    _module = "gate"
+    _repr_keys = ("a", "steps")
+    _fallback = ("A gate explorer: a slider sets the pre-activation a; the sigmoid gives the gate "
+                 "value and the bars show what passes. The figure below shows one setting.")
+    a = traitlets.Float(0.0).tag(sync=True, course=True)
+    v = traitlets.List(traitlets.Float()).tag(sync=True, course=True)
+    steps = traitlets.Int(1000).tag(sync=True, course=True)
+    a_range = traitlets.Float(_A_RANGE).tag(sync=True, course=True)
+    a_step = traitlets.Float(0.5).tag(sync=True, course=True)
+
+
+def gate_widget(pre_activation: float = 0.0, v=DEFAULT_VECTOR, steps: int = 1000) -> GateWidget:
     """A slider for the pre-activation, the gate figure, and a line with the gate value.
 
     The line also gives ``sigma(a) ** steps``: what is left of a value after the same
     gate has been applied ``steps`` times (a forget gate held at ``a`` for ``steps`` steps).
     """
-    import ipywidgets as W
-
-    fig = gate_figure(pre_activation, v, steps)
-    image = W.Image(value=figure_png(fig), format="png", layout=W.Layout(width="100%", max_width="800px"))
-    slider = W.FloatSlider(value=float(pre_activation), min=-_A_RANGE, max=_A_RANGE, step=0.5,
-                           description="a", continuous_update=True, readout_format="+.1f",
-                           layout=W.Layout(width="420px"))
-    summary = W.HTML(_gate_summary(pre_activation, steps))
-
-    def on_change(change):
-        a = change["new"]
-        update_gate_figure(fig, a)
-        image.value = figure_png(fig)
-        summary.value = _gate_summary(a, steps)
-
-    slider.observe(on_change, names="value")
-    return W.VBox([slider, summary, image])
+    a = _as_scalar(pre_activation, "pre_activation")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps: expected a positive integer, got {steps!r}")
+    return GateWidget(a=a, v=_as_vector(v), steps=int(steps))
 
 
 # ---- parameter counts ---------------------------------------------------------------------

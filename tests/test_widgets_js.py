@@ -1,0 +1,99 @@
+"""The widgets' JavaScript maths equals the package's numpy functions (to 1e-9).
+
+Cases are generated here from ``lstm_course`` (gate values, schedules, weights, logits),
+serialised as JSON, and computed again by the widgets' ES modules, loaded exactly as
+anywidget and the static site load them (``_anywidget.esm_source``: ``common.js`` and the
+widget's module joined), in Debian's Chromium driven by Playwright. Where Chromium or
+Playwright is missing the tests skip with a one-line reason, except in CI.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from lstm_course import counting
+from lstm_course.widgets import _anywidget, gates
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+_MISSING = ("Playwright's Python package is not installed" if sync_playwright is None
+            else "no Chromium on PATH (Debian: apt-get install chromium)" if CHROMIUM is None else None)
+if _MISSING:
+    if os.environ.get("CI"):
+        raise RuntimeError(f"JavaScript parity tests cannot run in CI: {_MISSING}")
+    pytest.skip(_MISSING, allow_module_level=True)
+
+MODULES = ("gate",)
+TOL = 1e-9
+
+
+@pytest.fixture(scope="module")
+def js():
+    """``js(module, function, *args)``: the result of the module's exported function."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto("about:blank")
+        for name in MODULES:
+            url = "data:text/javascript;base64," + base64.b64encode(
+                _anywidget.esm_source(name).encode()).decode()
+            page.evaluate("async ([n, u]) => { (window.mods ||= {})[n] = await import(u); }", [name, url])
+
+        def call(module, fn, *args):
+            return page.evaluate("([m, f, a]) => window.mods[m][f](...a)", [module, fn, list(args)])
+
+        yield call
+        assert not errors, errors
+        browser.close()
+
+
+def _close(js_value, np_value, tol=TOL):
+    a, b = np.asarray(js_value, dtype=float), np.asarray(np_value, dtype=float)
+    assert a.shape == b.shape, (a.shape, b.shape)
+    np.testing.assert_allclose(a, b, rtol=tol, atol=0)
+
+
+# ---- formatting shared by all modules: the text equals Python's format() -------------------
+
+FMT_CASES = [0.0, 0.5, 0.125, 0.375, -0.05, 1e-5, 1.5e-5, 9.33e-302, 123456.0, 0.9999, 2.5, -2.5,
+             1e21, 3.14159, 0.00012345, 99.95, 1e-320]
+
+
+@pytest.mark.parametrize("x", FMT_CASES)
+def test_number_formats_match_python(js, x):
+    assert js("gate", "fmtG", x, 3) == f"{x:.3g}"
+    assert js("gate", "fmtG", x, 2) == f"{x:.2g}"
+    assert js("gate", "fmtFixed", x, 2) == f"{x:.2f}"
+    assert js("gate", "fmtFixed", x, 1, True) == f"{x:+.1f}"
+    assert js("gate", "fmtThousands", int(x)) == f"{int(x):,}"
+
+
+# ---- the gate -------------------------------------------------------------------------------
+
+def test_gate_matches_numpy(js):
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=5)
+    for a in [-40.0, -8.0, -3.5, -0.5, 0.0, 0.5, 1.5, 8.0, 40.0, *rng.uniform(-8, 8, size=6)]:
+        out = js("gate", "gatePass", float(a), v.tolist())
+        g, passed = gates.gate_pass(a, v)
+        _close(out["g"], g)
+        _close(out["passed"], passed)
+        text = js("gate", "gateSummary", float(a), 1000)
+        assert text == {"a": f"{a:+.1f}", "g": f"{float(g):.4f}", "steps": "1,000",
+                        "power": f"{float(g) ** 1000:.3g}"}
+
+
+def test_parity_check_can_fail(js):
+    out = js("gate", "gatePass", 0.3, [1.0])
+    with pytest.raises(AssertionError):
+        _close(out["g"], gates.gate_pass(0.3 + 1e-7, [1.0])[0])
