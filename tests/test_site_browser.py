@@ -250,3 +250,136 @@ def test_gate_widget_computes_like_numpy(site, browser):
     check(-8.0)
     assert not report.errors, report.errors
     context.close()
+
+
+@pytest.fixture(scope="module")
+def widget_pages(tmp_path_factory):
+    """``(folder, base_url)``: a folder served on 127.0.0.1 for pages written by a test,
+    each holding a widget's mount point and the script the book's extension adds
+    (``course_build.widget_script``): the static mechanism without the book, for widgets
+    of chapters whose stored outputs are not re-executed yet."""
+    folder = tmp_path_factory.mktemp("widget_pages")
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def widget_page(widget_pages, browser, widget, width: int = 1200):
+    """Write a page showing ``widget`` as the site would, open it; returns ``(context, page, report, el)``."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+    from course_build import widget_script
+
+    folder, base = widget_pages
+    name = f"{widget._module}_{width}.html"
+    (folder / name).write_text("<!doctype html><html><head><meta charset='utf-8'>"
+                               "<meta name='viewport' content='width=device-width'><title>w</title></head>"
+                               f"<body><main>{widget.mount_html()}</main>{widget_script([widget._module])}"
+                               "</body></html>", encoding="utf-8")
+    context, page, report = open_page(browser, base + name, base)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.wait_for_function("() => document.documentElement.dataset.lstmWidgets === 'mounted'", timeout=10_000)
+    el = page.locator(".lstm-widget")
+    assert el.get_attribute("data-mounted") == "true", report.errors
+    return context, page, report, el
+
+
+def test_param_count_widget_computes_like_numpy(site, browser):
+    from lstm_course import counting
+
+    context, page, report, w = open_widget(site, browser, "03_lstm_networks.html", "params")
+    D, H = w.locator('input[data-name="D"]'), w.locator('input[data-name="H"]')
+    bar = w.locator('[data-role="bar-lstm"]')
+    before = bar.get_attribute("width")
+    set_range(page, H, 300)
+    H.focus()
+    page.keyboard.press("ArrowRight")     # 301
+    D.focus()
+    page.keyboard.press("ArrowLeft")      # one less than the chapter's D
+    d = int(D.input_value())
+    counts = counting.param_counts(d, 301)
+    for kind, n in counts.items():
+        assert w.locator(f'[data-role="{kind}"]').inner_text() == f"{n:,}"
+    assert bar.get_attribute("width") != before
+    assert not report.errors, report.errors
+    context.close()
+
+
+def test_explorer_widget_computes_like_numpy(widget_pages, browser):
+    from lstm_course.widgets import explorer
+
+    w0 = explorer.explorer_widget()
+    context, page, report, w = widget_page(widget_pages, browser, w0)
+    values = {k: list(map(float, v)) for k, v in explorer.DEFAULT_STEP.items()}
+    edge = w.locator('[data-edge="edge_f"]')
+    before = edge.get_attribute("data-flow"), w.locator('[data-edge="edge_f"] path').get_attribute("stroke-width")
+
+    def check(unit):
+        ref = explorer.cell_step(*(values[k][unit] for k in ("f", "i", "c_tilde", "o", "c_prev")))
+        for k in ("C", "tanh_C", "h"):
+            assert w.locator(f'[data-role="{k}"]').inner_text() == f"{float(ref[k]):+.2f}", k
+        flows = explorer.cell_flows(*(values[k][unit] for k in ("f", "i", "c_tilde", "o", "c_prev")))
+        assert float(edge.get_attribute("data-flow")) == pytest.approx(flows["forget"], abs=5e-5)
+        assert float(w.locator('[data-edge="edge_cell_out"]').get_attribute("data-flow")) == \
+            pytest.approx(flows["cell_out"], abs=5e-5)
+
+    check(0)
+    set_range(page, w.locator('input[data-name="f"]'), 0.3)
+    values["f"][0] = 0.3
+    check(0)
+    assert (edge.get_attribute("data-flow"),
+            w.locator('[data-edge="edge_f"] path').get_attribute("stroke-width")) != before
+    c_prev = w.locator('input[data-name="c_prev"]')
+    c_prev.focus()
+    page.keyboard.press("ArrowRight")      # 1.20 -> 1.25
+    values["c_prev"][0] = 1.25
+    check(0)
+    w.locator('input[data-name="unit"]').nth(0).focus()
+    page.keyboard.press("ArrowRight")      # radio group: the keyboard picks unit 2
+    assert w.locator('input[data-name="unit"]').nth(1).is_checked()
+    check(1)
+    assert float(w.locator('input[data-name="i"]').input_value()) == values["i"][1]
+    set_range(page, w.locator('input[data-name="c_tilde"]'), -0.25)
+    values["c_tilde"][1] = -0.25
+    check(1)
+    assert not report.errors, report.errors
+    context.close()
+
+
+def test_sequence_widget_computes_like_numpy(widget_pages, browser):
+    from lstm_course.widgets import explorer
+
+    context, page, report, w = widget_page(widget_pages, browser, explorer.sequence_widget("overwrite"))
+    sch = explorer.preset_schedule("overwrite")
+    line = w.locator('[data-role="C-line"]')
+
+    def check(step):
+        res = explorer.run_schedule(sch)
+        assert w.locator('[data-role="C"]').inner_text() == f"{res['C'][step]:+.2f}"
+        assert w.locator('[data-role="h"]').inner_text() == f"{res['h'][step - 1]:+.2f}"
+        assert w.locator('[data-role="C_T"]').inner_text() == f"{res['C'][-1]:+.2f}"
+
+    check(1)
+    before = line.get_attribute("points")
+    w.locator('select[data-name="preset"]').select_option("leak")
+    sch = explorer.preset_schedule("leak")
+    check(1)
+    assert line.get_attribute("points") != before
+    step = w.locator('input[data-name="step"]')
+    step.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")          # edit step 4
+    assert w.locator('input[data-name="f"]').input_value() == "0.7"
+    set_range(page, w.locator('input[data-name="f"]'), 0.0)
+    sch["f"][3] = 0.0
+    check(4)
+    set_range(page, w.locator('input[data-name="c0"]'), 2.0)
+    sch["c0"] = 2.0
+    check(4)
+    bar = w.locator('[data-role="f-4"]')
+    assert float(bar.get_attribute("height")) == 0.0
+    assert not report.errors, report.errors
+    context.close()

@@ -130,49 +130,22 @@ def test_sequence_figure_updates_in_place():
         E.update_sequence_figure(fig, sch, step=11)
 
 
-def _pixels(png):
-    from io import BytesIO
-    from PIL import Image
-    return np.asarray(Image.open(BytesIO(png)).convert("RGB")).astype(float)
-
-
-def test_layered_render_matches_full_render():
-    """The fast path (static layers + moving artists) draws what savefig draws."""
-    from lstm_course.widgets._render import figure_png
-    w = E.explorer_widget()
-    parts = w.lstm_course_parts
-    parts["sliders"]["f"].value = 0.2
-    parts["sliders"]["c_prev"].value = -1.5
-    fast = _pixels(parts["image"].value)
-    full = _pixels(figure_png(parts["fig"], dpi=E.RENDER_DPI))
-    assert fast.shape == full.shape
-    assert np.mean(np.abs(fast - full)) < 2.0      # same picture, up to z-order and rounding
-    assert np.mean(np.abs(fast - full) > 60) < 0.01
-
-
-def test_widgets_react():
-    pytest.importorskip("ipywidgets")
-    w = E.explorer_widget()
-    parts = w.lstm_course_parts
-    before = parts["image"].value
-    parts["sliders"]["o"].value = 0.0
-    assert parts["image"].value != before
-    assert parts["state"]["o"][0] == 0.0
-    assert "hₜ = +0.00" in parts["fig"].lstm_course_artists["title"].get_text()
-    parts["unit"].value = 2       # the sliders show unit 3's values, nothing else changes
-    assert parts["sliders"]["f"].value == pytest.approx(E.DEFAULT_STEP["f"][2])
-    assert parts["state"]["o"][2] == pytest.approx(E.DEFAULT_STEP["o"][2])
+def test_widgets_hold_the_state_and_mount_on_the_site():
+    w = E.explorer_widget(unit=1)
+    assert w.values["f"] == E.DEFAULT_STEP["f"].tolist() and w.unit == 1
+    assert w.geometry == __import__("lstm_course").diagrams.geometry("lstm_cell")
+    w.values = {**w.values, "o": [0.0, 0.0, 0.0]}     # what the front end writes back
+    assert np.allclose(w.step()["h"], 0.0)
+    data, _ = w._repr_mimebundle_()
+    assert data["text/plain"] == "ExplorerWidget(unit=1)"
+    assert 'data-lstm-module="explorer"' in data["text/html"] and w.model_id not in data["text/html"]
+    with pytest.raises(ValueError, match="unit"):
+        E.explorer_widget(unit=3)
 
     w = E.sequence_widget("remember")
-    parts = w.lstm_course_parts
-    parts["preset"].value = "leak"
-    assert np.allclose(parts["schedule"]["f"], 0.7)
-    parts["step"].value = 4
-    assert parts["gates"]["f"].value == pytest.approx(0.7)
-    parts["gates"]["f"].value = 0.0
-    assert parts["schedule"]["f"][3] == 0.0 and parts["schedule"]["f"][2] == pytest.approx(0.7)
-    C = parts["fig"].lstm_course_artists["C"].get_ydata()
-    assert np.allclose(C[4:], 0.0)
-    parts["c0"].value = 2.0
-    parts["preset"].value = "overwrite"
-    assert parts["c0"].value == pytest.approx(0.9)
+    assert set(w.presets) == set(E.PRESETS) and w.schedule["c0"] == 0.9
+    w.schedule = {**w.presets["leak"]}
+    assert np.isclose(w.result()["C"][-1], 0.9 * 0.7 ** 10)
+    assert repr(w) == "SequenceWidget(preset='remember', step=1)"
+    with pytest.raises(ValueError, match="name"):
+        E.sequence_widget("nothing")

@@ -56,12 +56,14 @@ def test_gate_widget_rejects_bad_input(kwargs):
         W.gate_widget(**kwargs)
 
 
-def test_param_count_widget_reacts_to_sliders():
-    pytest.importorskip("ipywidgets")
+def test_param_count_widget_holds_the_sizes():
     w = W.param_count_widget(D=10, H=20)
-    d, h, summary, image = w.children
-    h.value = 30
-    assert f"{counting.param_count('lstm', 10, 30):,}" in summary.value
+    w.H = 30                                       # what the front end writes back
+    assert repr(w) == "ParamCountWidget(D=10, H=30)"
+    assert 'data-lstm-module="params"' in w.mount_html() and "&quot;H&quot;:30" in w.mount_html()
+    for bad in ({"D": 0}, {"H": 2.5}, {"D": 2000}):
+        with pytest.raises(ValueError):
+            W.param_count_widget(**bad)
 
 
 @pytest.mark.parametrize("bad", [np.nan, [1.0, 2.0]])

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from lstm_course import counting
-from lstm_course.widgets import _anywidget, gates
+from lstm_course.widgets import _anywidget, explorer, gates
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 try:
@@ -31,7 +31,7 @@ if _MISSING:
         raise RuntimeError(f"JavaScript parity tests cannot run in CI: {_MISSING}")
     pytest.skip(_MISSING, allow_module_level=True)
 
-MODULES = ("gate",)
+MODULES = ("gate", "params", "explorer", "sequence")
 TOL = 1e-9
 
 
@@ -97,3 +97,49 @@ def test_parity_check_can_fail(js):
     out = js("gate", "gatePass", 0.3, [1.0])
     with pytest.raises(AssertionError):
         _close(out["g"], gates.gate_pass(0.3 + 1e-7, [1.0])[0])
+
+
+# ---- parameter counts -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("D, H", [(1, 1), (32, 128), (300, 512), (1024, 1024), (7, 1000)])
+def test_param_counts_match_counting(js, D, H):
+    assert js("params", "paramCounts", D, H) == counting.param_counts(D, H)
+
+
+# ---- the gate explorer: one step, and the flows along the diagram's arrows -------------------
+
+def _step_cases(n=40):
+    rng = np.random.default_rng(1)
+    cases = [(1.0, 0.0, 0.0, 1.0, 0.9), (0.0, 1.0, -1.0, 0.0, 2.0), (0.5, 0.5, 0.5, 0.5, -2.0)]
+    cases += [tuple(rng.uniform(lo, hi)) for lo, hi in [((0, 0, -1, 0, -2), (1, 1, 1, 1, 2))] for _ in range(n)]
+    return [tuple(float(x) for x in c) for c in cases]
+
+
+def test_cell_step_and_flows_match_numpy(js):
+    for f, i, c_tilde, o, c_prev in _step_cases():
+        out = js("explorer", "cellStep", f, i, c_tilde, o, c_prev)
+        ref = explorer.cell_step(f, i, c_tilde, o, c_prev)
+        for k in ("C", "tanh_C", "h", "kept", "written"):
+            _close(out[k], ref[k])
+        flows = js("explorer", "cellFlows", f, i, c_tilde, o, c_prev, explorer.C_SCALE)
+        ref = explorer.cell_flows(f, i, c_tilde, o, c_prev)
+        assert flows.keys() == ref.keys()
+        for k in ref:
+            _close(flows[k], ref[k])
+
+
+@pytest.mark.parametrize("name", sorted(explorer.PRESETS))
+def test_run_schedule_matches_numpy(js, name):
+    rng = np.random.default_rng(len(name))
+    schedules = [explorer.preset_schedule(name)]
+    edited = explorer.preset_schedule(name)
+    for k, (lo, hi) in {"f": (0, 1), "i": (0, 1), "c_tilde": (-1, 1), "o": (0, 1)}.items():
+        edited[k] = rng.uniform(lo, hi, size=edited[k].shape)
+    edited["c0"] = float(rng.uniform(-2, 2))
+    schedules.append(edited)
+    for sch in schedules:
+        out = js("sequence", "runSchedule", {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in sch.items()})
+        ref = explorer.run_schedule(sch)
+        for k in ("C", "tanh_C", "h", "kept", "written"):
+            _close(out[k], ref[k])
+        assert js("sequence", "cLimit", ref["C"].tolist(), explorer.C_SCALE) == explorer._c_limit(ref)

@@ -9,7 +9,7 @@ the forget gate of Gers, Schmidhuber & Cummins 2000), with the gates set by hand
 Two widgets, each in the three layers described in ``lstm_course.widgets``:
 
 ==============  ==================================  ==============================  =====================
-widget          compute (pure, numpy)               figure (updates in place)       layout (ipywidgets)
+widget          compute (pure, numpy)               figure (updates in place)       front end (anywidget)
 ==============  ==================================  ==============================  =====================
 single step     ``cell_step``, ``cell_flows``       ``explorer_figure``,            ``explorer_widget``
                                                     ``update_explorer_figure``
@@ -28,21 +28,22 @@ with every arrow as wide as what flows along it (``cell_flows`` ->
 ``diagrams.update_flows``), above a bar panel of ``C_{t-1}``, the kept and written
 parts, ``C_t``, ``tanh(C_t)`` and ``h_t`` for a few units. The sequence figure plots a
 gate schedule over about ten steps and the cell state and output it produces.
-Updates move existing artists. The layouts render the figure into an
-``ipywidgets.Image`` at ``RENDER_DPI`` with ``_LayeredPNG``: the static parts (boxes,
-labels, axes, text) are drawn once, and each update draws only the arrows, bars and
-lines that move, then encodes the PNG. ``benchmarks/widgets.py`` times a whole update
-(slider move to new PNG); the target is 50 ms.
+Updates move existing artists. The widgets are anywidgets
+(``_anywidget.CourseWidget``): their ES modules (``js/explorer.js``, ``js/sequence.js``)
+compute the same step in JavaScript (tested equal to these functions) and draw SVG, the
+cell from ``diagrams.geometry("lstm_cell")``, in JupyterLab and on the static site.
+``benchmarks/widget_frames.py`` times an update in the browser (input event to redrawn SVG).
 """
 from __future__ import annotations
-
-from io import BytesIO
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+import traitlets
+
 from .. import diagrams
+from ._anywidget import CourseWidget
 
 __all__ = [
     "C_SCALE",
@@ -57,9 +58,11 @@ __all__ = [
     "run_schedule",
     "explorer_figure",
     "update_explorer_figure",
+    "ExplorerWidget",
     "explorer_widget",
     "sequence_figure",
     "update_sequence_figure",
+    "SequenceWidget",
     "sequence_widget",
 ]
 
@@ -67,7 +70,7 @@ __all__ = [
 C_SCALE = 2.0
 #: Units (entries of the vectors) the single-step explorer shows.
 UNITS = 3
-#: Resolution of the PNG a widget renders on every update.
+#: Resolution the widgets once rendered PNGs at (kept: ``dpi`` arguments still accept it).
 RENDER_DPI = 100
 #: The single-step explorer's starting values, one per unit.
 DEFAULT_STEP = {
@@ -200,89 +203,6 @@ def run_schedule(schedule: dict, c0=None) -> dict:
     return {"C": C, **out}
 
 
-# ---- rendering: redraw only what changes ----------------------------------------------
-
-class _LayeredPNG:
-    """PNG bytes of a figure whose ``dynamic`` artists change between renders.
-
-    The rest is drawn once, in two layers: a background (everything under the
-    moving artists) kept as an Agg region, and a foreground (``foreground`` artists,
-    e.g. the diagram's boxes, circles and labels, which sit above the arrows) kept
-    as an RGBA image. A render restores the background, draws the dynamic artists
-    and pastes the foreground over them. Text is what costs most to draw, and
-    almost all of it is static, so this is several times faster than
-    ``savefig``. Call ``invalidate()`` after a change to a static artist (for
-    example new axis limits).
-    """
-
-    def __init__(self, fig: Figure, dynamic, foreground=(), dpi: int = RENDER_DPI):
-        self.fig, self.dynamic, self.foreground = fig, list(dynamic), list(foreground)
-        if not isinstance(fig.canvas, FigureCanvasAgg):
-            FigureCanvasAgg(fig)
-        fig.set_dpi(dpi)
-        self.invalidate()
-
-    def invalidate(self) -> None:
-        fig, canvas = self.fig, self.fig.canvas
-        moving = self.dynamic + self.foreground
-        shown = [a.get_visible() for a in moving]
-        for a in moving:
-            a.set_visible(False)
-        canvas.draw()
-        self._background = canvas.copy_from_bbox(fig.bbox)
-        self._fg = None
-        if self.foreground:
-            # the foreground alone, on a transparent canvas
-            hidden = [a for a in fig.findobj(include_self=False)
-                      if a.get_visible() and not any(a is f for f in self.foreground)
-                      and _is_leaf(a)]
-            for a in hidden:
-                a.set_visible(False)
-            for a, vis in zip(self.foreground, shown[len(self.dynamic):]):
-                a.set_visible(vis)
-            face = fig.patch.get_visible()
-            fig.patch.set_visible(False)
-            canvas.draw()
-            rgba = np.asarray(canvas.buffer_rgba()).astype(np.float32) / 255.0
-            fig.patch.set_visible(face)
-            for a in hidden:
-                a.set_visible(True)
-            mask = rgba[..., 3] > 0
-            self._fg_index = np.nonzero(mask)
-            self._fg = rgba[mask]                     # (N, 4) straight alpha
-        for a, vis in zip(moving, shown):
-            a.set_visible(vis)
-
-    def png(self) -> bytes:
-        from PIL import Image
-        canvas = self.fig.canvas
-        canvas.restore_region(self._background)
-        renderer = canvas.get_renderer()
-        for a in sorted(self.dynamic, key=lambda a: a.get_zorder()):
-            if a.get_visible():
-                a.draw(renderer)
-        view = canvas.buffer_rgba()
-        buf = np.asarray(view)                        # (rows, cols, 4) uint8, the canvas itself
-        if self._fg is not None:
-            # paste the foreground straight into the canvas (restored on the next render)
-            a = self._fg[:, 3:4]
-            under = buf[self._fg_index][:, :3].astype(np.float32) / 255.0
-            mixed = self._fg[:, :3] * a + under * (1.0 - a)
-            buf[self._fg_index + (slice(0, 3),)] = np.round(mixed * 255.0).astype(np.uint8)
-        rows, cols = buf.shape[:2]
-        image = Image.frombuffer("RGBA", (cols, rows), view, "raw", "RGBA", 0, 1).convert("RGB")
-        f = BytesIO()
-        image.save(f, format="png", compress_level=1)
-        return f.getvalue()
-
-
-def _is_leaf(artist) -> bool:
-    """True for artists that draw something themselves (not axes, axis or figure)."""
-    from matplotlib.axes import Axes
-    from matplotlib.axis import Axis
-    return not isinstance(artist, (Axes, Axis, Figure))
-
-
 # ---- single-step figure -------------------------------------------------------------
 
 _BAR_NAMES = ("c_prev", "kept", "written", "C", "tanh_C", "h")
@@ -374,76 +294,41 @@ def update_explorer_figure(fig: Figure, values: dict, unit: int = 0) -> Figure:
     return fig
 
 
-def _explorer_dynamic(fig: Figure) -> list:
-    """The artists an explorer update changes: flow arrows, bars, the title."""
-    art, out = fig.lstm_artists, []
-    for names in diagrams.FLOW_KEYS.values():
-        for name in names:
-            a = art.get(name)
-            if a is not None:
-                out += [x for x in (a["line"], a["head"]) if x is not None]
-    for container in fig.lstm_course_artists["bars"]:
-        out += list(container)
-    return out + [fig.lstm_course_artists["title"]]
+class ExplorerWidget(CourseWidget):
+    """One step of the cell with the gates set by hand. The front end (``js/explorer.js``)
+    computes ``cell_step`` and ``cell_flows`` and draws the cell of
+    ``diagrams.geometry("lstm_cell")`` with every arrow as wide as its flow, above bars for
+    every unit. ``w.values`` (lists ``f``, ``i``, ``c_tilde``, ``o``, ``c_prev``, one entry
+    per unit) and ``w.unit`` hold what the reader set."""
+
+    _module = "explorer"
+    _repr_keys = ("unit",)
+    _fallback = ("A gate explorer: sliders set f_t, i_t, C~_t, o_t and C_{t-1} of one unit; the cell "
+                 "diagram's arrows widen with what flows along them. The figure below shows one setting.")
+    values = traitlets.Dict().tag(sync=True, course=True)
+    unit = traitlets.Int(0).tag(sync=True, course=True)
+    c_scale = traitlets.Float(C_SCALE).tag(sync=True, course=True)
+    geometry = traitlets.Dict().tag(sync=True, course=True)
+    style = traitlets.Dict().tag(sync=True, course=True)
+    flow_keys = traitlets.Dict().tag(sync=True, course=True)
+
+    def step(self) -> dict:
+        """``cell_step`` of the values the reader set (arrays, one entry per unit)."""
+        return _step_values(self.values)
 
 
-def _explorer_foreground(fig: Figure) -> list:
-    """The diagram's boxes, circles, dots and labels: drawn above the arrows."""
-    ax = fig.axes[0]
-    return [a for a in ax.get_children() if a.get_zorder() >= 4 and a.get_visible()]
+def explorer_widget(values: dict | None = None, unit: int = 0, dpi: int = RENDER_DPI) -> ExplorerWidget:
+    """Sliders for f_t, i_t, C~_t, o_t and C_{t-1} of one unit (chosen by radio buttons).
 
-
-def explorer_widget(values: dict | None = None, unit: int = 0, dpi: int = RENDER_DPI):
-    """Sliders for f_t, i_t, C~_t, o_t and C_{t-1} of one unit (chosen by buttons).
-
-    Every change recomputes the step, moves the figure's artists and renders it.
+    values: like ``DEFAULT_STEP`` (the default). ``dpi`` is accepted for backward
+    compatibility and not used: the widget draws SVG in the browser.
     """
-    import ipywidgets as W
-
-    state = {k: np.array(v, dtype=float) for k, v in
-             (DEFAULT_STEP if values is None else values).items()}
-    n = _step_values(state)["C"].shape[0]
-    fig = explorer_figure(state, unit)
-    layers = _LayeredPNG(fig, _explorer_dynamic(fig), _explorer_foreground(fig), dpi=dpi)
-    image = W.Image(value=layers.png(), format="png",
-                    layout=W.Layout(width="100%", max_width="700px"))
-    pick = W.ToggleButtons(options=[(f"unit {u + 1}", u) for u in range(n)], value=unit,
-                           description="edit", style={"button_width": "70px"})
-    style = {"description_width": "60px"}
-    specs = [("f", "f_t", 0.0, 1.0), ("i", "i_t", 0.0, 1.0), ("c_tilde", "C~_t", -1.0, 1.0),
-             ("o", "o_t", 0.0, 1.0), ("c_prev", "C_{t-1}", -C_SCALE, C_SCALE)]
-    sliders = {k: W.FloatSlider(value=float(state[k][unit]), min=lo, max=hi, step=0.05,
-                                description=label, readout_format=".2f", style=style,
-                                continuous_update=True, layout=W.Layout(width="420px"))
-               for k, label, lo, hi in specs}
-    busy = {"on": False}  # set while the unit buttons move the sliders
-
-    def redraw():
-        update_explorer_figure(fig, state, pick.value)
-        image.value = layers.png()
-
-    def on_slider(change, key):
-        if busy["on"]:
-            return
-        state[key][pick.value] = change["new"]
-        redraw()
-
-    def on_unit(change):
-        busy["on"] = True
-        try:
-            for k, s in sliders.items():
-                s.value = float(state[k][change["new"]])
-        finally:
-            busy["on"] = False
-        redraw()
-
-    for k, s in sliders.items():
-        s.observe(lambda change, k=k: on_slider(change, k), names="value")
-    pick.observe(on_unit, names="value")
-    box = W.VBox([pick, *sliders.values(), image])
-    box.lstm_course_parts = {"fig": fig, "image": image, "unit": pick, "sliders": sliders,
-                             "state": state, "layers": layers}
-    return box
+    v = _step_values(DEFAULT_STEP if values is None else values)
+    n = v["C"].shape[0]
+    unit = _check_unit(unit, n)
+    state = {k: v[k].tolist() for k in ("f", "i", "c_tilde", "o", "c_prev")}
+    return ExplorerWidget(values=state, unit=unit, geometry=diagrams.geometry("lstm_cell"),
+                          style=diagrams.STYLE, flow_keys=diagrams.FLOW_KEYS)
 
 
 # ---- sequence figure ----------------------------------------------------------------
@@ -543,78 +428,32 @@ def update_sequence_figure(fig: Figure, schedule: dict, c0=None, step: int | Non
     return fig
 
 
-def sequence_widget(preset: str = "overwrite", dpi: int = RENDER_DPI):
-    """Choose a preset schedule, then edit any step's gates and the starting cell state."""
-    import ipywidgets as W
+class SequenceWidget(CourseWidget):
+    """A gate schedule over ten steps, every step's gates editable, and the cell state and
+    output it produces. The front end (``js/sequence.js``) computes ``run_schedule``.
+    ``w.schedule`` (lists ``f``, ``i``, ``c_tilde``, ``o``; number ``c0``), ``w.preset`` and
+    ``w.step`` hold what the reader set."""
 
+    _module = "sequence"
+    _repr_keys = ("preset", "step")
+    _fallback = ("A gate schedule: choose a preset, then set any step's gates and the starting "
+                 "cell state; the cell state and output follow. The figure below shows one schedule.")
+    schedule = traitlets.Dict().tag(sync=True, course=True)
+    presets = traitlets.Dict().tag(sync=True, course=True)
+    preset = traitlets.Unicode("overwrite").tag(sync=True, course=True)
+    step = traitlets.Int(1).tag(sync=True, course=True)
+    c_scale = traitlets.Float(C_SCALE).tag(sync=True, course=True)
+
+    def result(self) -> dict:
+        """``run_schedule`` of the schedule the reader set."""
+        return run_schedule(self.schedule)
+
+
+def sequence_widget(preset: str = "overwrite", dpi: int = RENDER_DPI) -> SequenceWidget:
+    """Choose a preset schedule, then edit any step's gates and the starting cell state.
+
+    ``dpi`` is accepted for backward compatibility and not used: the widget draws SVG.
+    """
     sch = preset_schedule(preset)
-    T = sch["f"].shape[0]
-    fig = sequence_figure(sch, step=1)
-    art = fig.lstm_course_artists
-    dynamic = [b for bars in art["gates"].values() for b in bars] + [art["C"], art["h"], *art["shades"]]
-    layers = _LayeredPNG(fig, dynamic, dpi=dpi)
-    image = W.Image(value=layers.png(), format="png",
-                    layout=W.Layout(width="100%", max_width="700px"))
-    style = {"description_width": "60px"}
-    lay = W.Layout(width="420px")
-    pick = W.Dropdown(options=list(PRESETS), value=preset, description="preset", style=style)
-    c0 = W.FloatSlider(value=sch["c0"], min=-C_SCALE, max=C_SCALE, step=0.05, description="C_0",
-                       readout_format=".2f", style=style, layout=lay)
-    step = W.IntSlider(value=1, min=1, max=T, description="edit step", style=style, layout=lay)
-    specs = [("f", "f_t", 0.0, 1.0), ("i", "i_t", 0.0, 1.0), ("c_tilde", "C~_t", -1.0, 1.0),
-             ("o", "o_t", 0.0, 1.0)]
-    gates = {k: W.FloatSlider(value=float(sch[k][0]), min=lo, max=hi, step=0.05, description=label,
-                              readout_format=".2f", style=style, layout=lay)
-             for k, label, lo, hi in specs}
-    busy = {"on": False}
-
-    def redraw():
-        limits = art["ax_c"].get_ylim()
-        update_sequence_figure(fig, sch, step=step.value)
-        if art["ax_c"].get_ylim() != limits:   # new axis limits: redraw the static layer
-            layers.invalidate()
-        image.value = layers.png()
-
-    def load_step_sliders():
-        busy["on"] = True
-        try:
-            for k, s in gates.items():
-                s.value = float(sch[k][step.value - 1])
-        finally:
-            busy["on"] = False
-
-    def on_gate(change, key):
-        if busy["on"]:
-            return
-        sch[key][step.value - 1] = change["new"]
-        redraw()
-
-    def on_c0(change):
-        if busy["on"]:
-            return
-        sch["c0"] = float(change["new"])
-        redraw()
-
-    def on_step(_change):
-        load_step_sliders()
-        redraw()
-
-    def on_preset(change):
-        sch.update(preset_schedule(change["new"]))
-        busy["on"] = True
-        try:
-            c0.value = sch["c0"]
-        finally:
-            busy["on"] = False
-        load_step_sliders()
-        redraw()
-
-    for k, s in gates.items():
-        s.observe(lambda change, k=k: on_gate(change, k), names="value")
-    c0.observe(on_c0, names="value")
-    step.observe(on_step, names="value")
-    pick.observe(on_preset, names="value")
-    box = W.VBox([pick, c0, step, *gates.values(), image])
-    box.lstm_course_parts = {"fig": fig, "image": image, "preset": pick, "c0": c0, "step": step,
-                             "gates": gates, "schedule": sch, "layers": layers}
-    return box
+    return SequenceWidget(schedule=sch, presets={k: preset_schedule(k) for k in PRESETS},
+                          preset=preset, step=1)

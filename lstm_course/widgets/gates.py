@@ -19,7 +19,9 @@ parameter counts          ``counting.param_counts``  ``param_count_figure``,  ``
 The figure functions build a bare ``matplotlib.figure.Figure`` (no pyplot, so nothing
 is shown twice and no global state changes) and keep their artists in
 ``fig.lstm_course_artists`` so the update functions move them instead of redrawing.
-The layouts render the figure into an ``ipywidgets.Image`` (no ipympl needed).
+The widgets themselves are anywidgets (``_anywidget.CourseWidget``) whose ES modules
+(``js/gate.js``, ``js/params.js``) compute and draw in the browser, in JupyterLab and on
+the static site alike.
 """
 from __future__ import annotations
 
@@ -31,7 +33,6 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 import traitlets
 
 from ._anywidget import CourseWidget
-from ._render import figure_png
 from ..activations import sigmoid
 from ..counting import KINDS, param_counts
 
@@ -44,6 +45,7 @@ __all__ = [
     "gate_widget",
     "param_count_figure",
     "update_param_count_figure",
+    "ParamCountWidget",
     "param_count_widget",
 ]
 
@@ -225,24 +227,24 @@ def _count_summary(D: int, H: int) -> str:
             f"&nbsp; (LSTM / RNN = {c['lstm'] / c['rnn']:.0f})")
 
 
-def param_count_widget(D: int = 32, H: int = 128, max_size: int = 1024):
+class ParamCountWidget(CourseWidget):
+    """Two sliders, D and H; the front end (``js/params.js``) computes
+    ``counting.param_counts(D, H)`` and draws the bars. ``w.D``, ``w.H``: the reader's sizes."""
+
+    _module = "params"
+    _repr_keys = ("D", "H")
+    _fallback = ("A calculator of parameter counts: sliders set the input size D and the hidden "
+                 "size H. The figure below shows one setting.")
+    D = traitlets.Int(32).tag(sync=True, course=True)
+    H = traitlets.Int(128).tag(sync=True, course=True)
+    max_size = traitlets.Int(1024).tag(sync=True, course=True)
+
+
+def param_count_widget(D: int = 32, H: int = 128, max_size: int = 1024) -> ParamCountWidget:
     """Two sliders, D and H, and the parameter counts of one RNN, GRU and LSTM layer."""
-    import ipywidgets as W
-
-    fig = param_count_figure(D, H)
-    image = W.Image(value=figure_png(fig), format="png", layout=W.Layout(width="100%", max_width="640px"))
-    style = {"description_width": "140px"}
-    d_slider = W.IntSlider(value=D, min=1, max=max_size, description="input size D", style=style,
-                           layout=W.Layout(width="480px"))
-    h_slider = W.IntSlider(value=H, min=1, max=max_size, description="hidden size H", style=style,
-                           layout=W.Layout(width="480px"))
-    summary = W.HTML(_count_summary(D, H))
-
-    def on_change(_change):
-        update_param_count_figure(fig, d_slider.value, h_slider.value)
-        image.value = figure_png(fig)
-        summary.value = _count_summary(d_slider.value, h_slider.value)
-
-    d_slider.observe(on_change, names="value")
-    h_slider.observe(on_change, names="value")
-    return W.VBox([d_slider, h_slider, summary, image])
+    for name, n in (("D", D), ("H", H), ("max_size", max_size)):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"{name}: expected a positive integer, got {n!r}")
+    if max(D, H) > max_size:
+        raise ValueError(f"max_size: expected at least D and H ({max(D, H)}), got {max_size}")
+    return ParamCountWidget(D=int(D), H=int(H), max_size=int(max_size))

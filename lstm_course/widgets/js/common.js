@@ -362,3 +362,12 @@ export function sigmoid(a) {
   const e = Math.exp(a);
   return e / (1 + e);
 }
+
+/** explorer.cell_step for one unit (numbers). */
+export function cellStep(f, i, cTilde, o, cPrev) {
+  const kept = f * cPrev;            // what the forget gate lets through
+  const written = i * cTilde;        // what the input gate adds
+  const C = kept + written;          // C_t = f_t * C_{t-1} + i_t * C~_t
+  const tanhC = Math.tanh(C);
+  return { C, tanh_C: tanhC, h: o * tanhC, kept, written };
+}
