@@ -48,6 +48,7 @@ __all__ = [
     "evaluate",
     "sequence_accuracy",
     "attention_map",
+    "attention_maps",
     "attention_map_plot",
     "position_accuracy_plot",
 ]
@@ -223,14 +224,24 @@ def fit(model: EncoderDecoder, steps: int, *, batch: int = 64, lr: float = 1e-2,
     return hist
 
 
+def attention_maps(model: EncoderDecoder, x) -> np.ndarray:
+    """The attention weights ``(B, T_out, T_in)`` of an attention model for sequences ``x (B, T)``."""
+    if not isinstance(model, EncoderDecoder) or not model.attention:
+        raise ValueError("model: expected an EncoderDecoder with attention=True")
+    x = np.asarray(x, dtype=np.int64)
+    if x.ndim != 2:
+        raise ValueError(f"x: expected symbols of shape (B, T), got {x.shape}")
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        _, w = model(torch.from_numpy(x), return_attention=True)
+    model.train(was_training)
+    return w.double().numpy()
+
+
 def attention_map(model: EncoderDecoder, x) -> np.ndarray:
     """The attention weights ``(T_out, T_in)`` of an attention model for one sequence ``x (T,)``."""
-    if not model.attention:
-        raise ValueError("model: expected a model with attention=True")
-    x = torch.as_tensor(np.asarray(x, dtype=np.int64)).reshape(1, -1)
-    with torch.no_grad():
-        _, w = model(x, return_attention=True)
-    return w[0].double().numpy()
+    return attention_maps(model, np.asarray(x).reshape(1, -1))[0]
 
 
 # ----------------------------------------------------------------------------- figures
@@ -264,7 +275,12 @@ def attention_map_plot(weights, x=None, ax=None) -> Figure:
 
 
 def position_accuracy_plot(curves: dict, chance: float | None = None, ax=None) -> Figure:
-    """Held-out accuracy at each output step, one line per model (``{label: (T,) accuracies}``)."""
+    """Held-out accuracy at each output step, one line per model.
+
+    ``curves``: ``{label: accuracies}``, each ``(T,)`` for one model, or ``(S, T)`` for
+    the same model trained with S seeds: then the line is the mean over the seeds and a
+    shaded band spans their lowest to highest value at each step.
+    """
     if ax is None:
         fig = Figure(figsize=(6.4, 3.0), layout="constrained")
         ax = fig.subplots()
@@ -273,10 +289,14 @@ def position_accuracy_plot(curves: dict, chance: float | None = None, ax=None) -
     markers = ("o", "s", "^", "D")
     for k, (label, acc) in enumerate(curves.items()):
         acc = np.asarray(acc, dtype=float)
-        if acc.ndim != 1:
-            raise ValueError(f"curves[{label!r}]: expected a 1-D array, got shape {acc.shape}")
-        t = np.arange(1, acc.size + 1)
-        ax.plot(t, acc, marker=markers[k % 4], color=colors[k % 4], lw=2, ms=5, label=label)
+        if acc.ndim not in (1, 2) or acc.shape[-1] == 0:
+            raise ValueError(f"curves[{label!r}]: expected shape (T,) or (S, T), got {acc.shape}")
+        t = np.arange(1, acc.shape[-1] + 1)
+        color = colors[k % 4]
+        if acc.ndim == 2:                                     # (S, T): mean and min-max band
+            ax.fill_between(t, acc.min(0), acc.max(0), color=color, alpha=0.2, lw=0)
+            acc = acc.mean(0)
+        ax.plot(t, acc, marker=markers[k % 4], color=color, lw=2, ms=5, label=label)
         ax.set_xticks(t)
     if chance is not None:
         ax.axhline(chance, color="0.45", ls="--", lw=1.2)

@@ -19,12 +19,15 @@ SHA-256, so a change would show at once.
 
 Randomness is explicit: :func:`fit` seeds torch and numpy from ``seed``;
 :func:`sample` draws from its own ``numpy`` generator, so a stored sample is stable on
-one machine.
+one machine. Not across machines: a sample depends on every bit of the trained
+weights, so a chapter states what :func:`known_word_share` measures over several
+training seeds rather than what one sample happens to say.
 """
 from __future__ import annotations
 
 import contextlib
 import io
+import re
 from dataclasses import dataclass, field
 from numbers import Real
 
@@ -46,6 +49,7 @@ __all__ = [
     "softmax_with_temperature",
     "next_char_logits",
     "sample",
+    "known_word_share",
 ]
 
 
@@ -251,3 +255,26 @@ def sample(model: CharLSTM, vocab: Vocabulary, prompt: str, length: int, tempera
             out.append(k)
             x = torch.tensor([[k]])                             # (1, 1): feed it back
     return vocab.decode(out)
+
+
+_WORD = re.compile(r"[A-Za-z']+")
+
+
+def known_word_share(sample: str, text: str) -> float:
+    """The share of the words in ``sample`` that also occur as words in ``text``.
+
+    A word is a run of letters and apostrophes; a word that the end of ``sample`` cuts
+    off (the sample ends in a letter) is not counted.
+
+    >>> known_word_share("Flat is betterr than nes", "Flat is better than nested.")
+    0.75
+    """
+    if not isinstance(sample, str) or not isinstance(text, str):
+        raise ValueError("sample, text: expected two strings")
+    words = _WORD.findall(sample)
+    if words and sample[-1:].isalpha():
+        words = words[:-1]                      # cut off by the sample's length
+    if not words:
+        raise ValueError(f"sample: expected at least one whole word, got {sample!r:.40}")
+    known = set(_WORD.findall(text))
+    return sum(w in known for w in words) / len(words)

@@ -63,6 +63,18 @@ def test_models_are_reproducible_and_shapes_checked():
         A.attention_map(a, np.zeros(5))
 
 
+def test_attention_maps_of_a_batch_are_the_single_maps():
+    m = A.EncoderDecoder(5, 6, hidden_size=8, attention=True, seed=0)
+    x = A.reversal_task(3, 6, np.random.default_rng(2), 5).x
+    maps = A.attention_maps(m, x)
+    assert maps.shape == (3, 6, 6) and np.allclose(maps.sum(-1), 1)
+    for b in range(3):
+        assert np.allclose(maps[b], A.attention_map(m, x[b]), atol=1e-6)
+    assert m.training                                         # the caller's mode is kept
+    with pytest.raises(ValueError, match="x"):
+        A.attention_maps(m, x[0])
+
+
 def test_fit_is_deterministic_and_attention_learns_reversal():
     """A short run: attention reverses T=8 almost perfectly; the same budget leaves the
     plain model behind (the chapter measures the same at T=16)."""
@@ -92,6 +104,13 @@ def test_figures():
     assert len(fig.axes) == 2                                 # map and colour bar
     fig = A.position_accuracy_plot({"a": [1, 0.5, 0.4], "b": [1, 1, 1]}, chance=0.125)
     assert len(fig.axes[0].lines) == 3                        # two models and chance
+    seeds = np.array([[1.0, 0.5, 0.2], [1.0, 0.7, 0.4]])   # (S, T): mean line, min-max band
+    fig = A.position_accuracy_plot({"plain": seeds})
+    ax = fig.axes[0]
+    assert np.allclose(ax.lines[0].get_ydata(), [1.0, 0.6, 0.3])
+    assert len(ax.collections) == 1                           # the band
+    with pytest.raises(ValueError, match="curves"):
+        A.position_accuracy_plot({"bad": np.ones((2, 2, 2))})
     with pytest.raises(ValueError, match="weights"):
         A.attention_map_plot(np.ones(3))
     with pytest.raises(ValueError, match="x"):

@@ -95,6 +95,17 @@ def test_sample_at_low_temperature_is_greedy(trained):
         assert L.sample(m, v, prompt, 15, temperature=1e-3, seed=seed) == greedy
 
 
+def test_known_word_share():
+    text = "Flat is better than nested.\nSparse is better than dense."
+    assert L.known_word_share("Sparse is better than nestd.\n", text) == 0.8
+    assert L.known_word_share("Flat is better than nes", text) == 1.0   # "nes" is cut off
+    assert L.known_word_share("dense, flat.", text) == 0.5               # case matters: "flat"
+    with pytest.raises(ValueError, match="whole word"):
+        L.known_word_share("ab", text)
+    with pytest.raises(ValueError, match="strings"):
+        L.known_word_share(None, text)
+
+
 def test_stepwise_state_equals_whole_sequence(trained):
     m, v, _, _ = trained
     x = torch.from_numpy(v.encode("Errors should never")).reshape(1, -1)
