@@ -383,3 +383,67 @@ def test_sequence_widget_computes_like_numpy(widget_pages, browser):
     assert float(bar.get_attribute("height")) == 0.0
     assert not report.errors, report.errors
     context.close()
+
+
+def test_state_stepper_computes_like_numpy(site, browser):
+    import json
+
+    import numpy as np
+    from lstm_course import rnn
+    from lstm_course.widgets import recurrence
+
+    context, page, report, w = open_widget(site, browser, "01_recurrent_networks.html", "stepper")
+    state = json.loads(w.get_attribute("data-state"))      # the attribute stays after mounting
+    p = rnn.RNNParams(*(np.array(state[k]) for k in ("W_ih", "W_hh", "b_ih", "b_hh")), nonlinearity="tanh")
+    hs = recurrence.unrolled_states(np.array(state["x"]), p)
+    T = len(state["x"])
+    slider = w.locator('input[data-name="t"]')
+
+    def check(t):
+        assert w.locator('[data-role="h_t"]').inner_text() == ", ".join(f"{v:+.2f}" for v in hs[t])
+        assert w.locator(f'[data-role="h-0-{t}"]').get_attribute("fill") != "none"
+        if t < T:
+            assert w.locator(f'[data-role="h-0-{t + 1}"]').get_attribute("fill") == "none"
+
+    check(state["t"])
+    set_range(page, slider, 3)
+    check(3)
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    check(4)
+    page.keyboard.press("End")
+    check(T)
+    page.keyboard.press("Home")
+    check(0)
+    w.locator('button[data-name="play"]').click()          # the play button steps on its own
+    page.wait_for_function("() => Number(document.querySelector('.lstm-widget input[data-name=t]').value) >= 2",
+                           timeout=5_000)
+    w.locator('button[data-name="play"]').click()
+    check(int(slider.input_value()))
+    assert not report.errors, report.errors
+    context.close()
+
+
+def test_gradient_widget_computes_like_numpy(widget_pages, browser):
+    from lstm_course.widgets import recurrence
+
+    kwargs = {"H": 16, "T": 40}
+    context, page, report, w = widget_page(widget_pages, browser, recurrence.gradient_widget(1.0, 0.5, **kwargs))
+    line = w.locator('[data-role="measured"]')
+
+    def check(radius, scale):
+        r = recurrence.gradient_curve(radius, scale, **kwargs)[1]
+        assert w.locator('[data-role="ratio"]').inner_text() == f"{r[-1]:.2g}"
+
+    check(1.0, 0.5)
+    before = line.get_attribute("points")
+    set_range(page, w.locator('input[data-name="radius"]'), 2.0)
+    check(2.0, 0.5)
+    assert line.get_attribute("points") != before
+    scale = w.locator('input[data-name="input_scale"]')
+    scale.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    check(2.0, 0.7)
+    assert not report.errors, report.errors
+    context.close()

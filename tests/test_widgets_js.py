@@ -15,8 +15,8 @@ import shutil
 import numpy as np
 import pytest
 
-from lstm_course import counting
-from lstm_course.widgets import _anywidget, explorer, gates
+from lstm_course import counting, rnn
+from lstm_course.widgets import _anywidget, explorer, gates, recurrence
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 try:
@@ -31,7 +31,7 @@ if _MISSING:
         raise RuntimeError(f"JavaScript parity tests cannot run in CI: {_MISSING}")
     pytest.skip(_MISSING, allow_module_level=True)
 
-MODULES = ("gate", "params", "explorer", "sequence")
+MODULES = ("gate", "params", "explorer", "sequence", "stepper", "gradient")
 TOL = 1e-9
 
 
@@ -143,3 +143,24 @@ def test_run_schedule_matches_numpy(js, name):
         for k in ("C", "tanh_C", "h", "kept", "written"):
             _close(out[k], ref[k])
         assert js("sequence", "cLimit", ref["C"].tolist(), explorer.C_SCALE) == explorer._c_limit(ref)
+
+
+# ---- the RNN of chapters 1 and 2: states, and the gradient through time ---------------------
+
+@pytest.mark.parametrize("T, D, H, seed", [(1, 1, 1, 0), (8, 3, 6, 1), (20, 4, 16, 2)])
+def test_unrolled_states_match_numpy(js, T, D, H, seed):
+    rng = np.random.default_rng(seed)
+    p = rnn.init_params(D, H, rng)
+    x = 2.0 * rng.standard_normal((T, D))
+    out = js("stepper", "unrolledStates", x.tolist(), p.W_ih.tolist(), p.W_hh.tolist(),
+             p.b_ih.tolist(), p.b_hh.tolist())
+    _close(out, recurrence.unrolled_states(x, p))
+
+
+@pytest.mark.parametrize("radius, input_scale", [(0.2, 0.0), (0.5, 0.5), (1.0, 0.5), (1.0, 3.0),
+                                                 (1.6, 0.1), (3.0, 1.5)])
+def test_gradient_curve_matches_numpy(js, radius, input_scale):
+    kwargs = {"H": 12, "T": 30, "B": 3, "D": 2, "seed": 5}
+    net = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in recurrence.gradient_net(**kwargs).items()}
+    out = js("gradient", "gradientCurve", radius, input_scale, net)
+    _close(out, recurrence.gradient_curve(radius, input_scale, **kwargs)[1])

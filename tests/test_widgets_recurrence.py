@@ -45,14 +45,15 @@ def test_state_figure_updates_in_place(setup):
     assert "h_0" in art["title"].get_text()
 
 
-def test_state_stepper_slider_redraws_without_printing(setup, capsys):
+def test_state_stepper_holds_the_weights_and_the_step(setup, capsys):
     p, x = setup
-    box = wr.state_stepper(x, p, t=1)
-    slider, image = box.children[0].children[1], box.children[1]
-    before = image.value
-    slider.value = 5
-    assert image.value != before
-    assert capsys.readouterr().out == ""
+    w = wr.state_stepper(x, p, t=1)
+    assert np.array_equal(w.W_hh, p.W_hh) and np.array_equal(w.x, x) and len(w.cmap) > 10
+    w.t = 5                                        # what the front end writes back
+    assert repr(w) == "StateStepperWidget(t=5)" and capsys.readouterr().out == ""
+    assert 'data-lstm-module="stepper"' in w.mount_html()
+    with pytest.raises(ValueError, match="t"):
+        wr.state_stepper(x, p, t=len(x) + 1)
 
 
 def test_gradient_curve_vanishes_and_explodes():
@@ -81,12 +82,12 @@ def test_gradient_figure_and_widget():
     np.testing.assert_allclose(art["power"].get_ydata(), 1.7 ** np.arange(21))
     assert "1.70" in art["title"].get_text()
 
-    box = wr.gradient_widget(1.0, 0.5, H=8, T=20)
-    rho, scale, summary, image = box.children
-    before, text = image.value, summary.value
-    rho.value = 2.0
-    assert image.value != before and summary.value != text
-    assert "k = 20" in summary.value
+    w = wr.gradient_widget(1.0, 0.5, H=8, T=20)
+    net = wr.gradient_net(H=8, T=20)
+    assert np.array_equal(w.net["noise"], net["noise"]) and w.net["rho0"] == net["rho0"]
+    w.radius = 2.0                                 # what the front end writes back
+    np.testing.assert_array_equal(w.curve()[1], wr.gradient_curve(2.0, 0.5, H=8, T=20)[1])
+    assert repr(w) == "GradientWidget(radius=2.0, input_scale=0.5)"
 
 
 def test_errors_are_clear(setup):
@@ -136,3 +137,5 @@ def test_accuracy_vs_gap_plot_shows_every_seed():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["rnn"]
     with pytest.raises(ValueError, match="gaps, accuracy"):
         plots.accuracy_vs_gap_plot([0, 1], np.zeros((3, 2)), 0.25)
+    fig = plots.accuracy_vs_gap_plot([5, 30], acc[:2], 0.25, linestyle=":")
+    assert fig.axes[0].lines[0].get_linestyle() == ":"

@@ -9,7 +9,7 @@ as the spectral radius of ``W_hh`` changes.
 Each widget has the three layers described in ``lstm_course.widgets``:
 
 =================  ======================  ===============================  =====================
-widget             compute (pure)          figure (updates in place)        layout (ipywidgets)
+widget             compute (pure)          figure (updates in place)        front end (anywidget)
 =================  ======================  ===============================  =====================
 state stepper      ``unrolled_states``     ``state_figure``,                ``state_stepper``
                                            ``update_state_figure``
@@ -18,8 +18,10 @@ gradient curve     ``gradient_curve``      ``gradient_figure``,             ``gr
 =================  ======================  ===============================  =====================
 
 Figures are bare ``matplotlib.figure.Figure`` objects (no pyplot, no global state)
-that keep their artists in ``fig.lstm_course_artists``; the layouts render them into
-an ``ipywidgets.Image``, so no ipympl is needed.
+that keep their artists in ``fig.lstm_course_artists``. The widgets are anywidgets
+(``_anywidget.CourseWidget``) whose ES modules (``js/stepper.js``, ``js/gradient.js``)
+recompute the states and the gradient curve in the browser from the weights serialised
+into their state, tested equal to the functions here.
 """
 from __future__ import annotations
 
@@ -29,17 +31,22 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ._render import figure_png
+import traitlets
+
+from ._anywidget import CourseWidget
 from .. import gradients, rnn
 
 __all__ = [
     "unrolled_states",
     "state_figure",
     "update_state_figure",
+    "StateStepperWidget",
     "state_stepper",
     "gradient_curve",
     "gradient_figure",
     "update_gradient_figure",
+    "GradientWidget",
+    "gradient_net",
     "gradient_widget",
 ]
 
@@ -166,26 +173,38 @@ def update_state_figure(fig: Figure, t: int) -> Figure:
     return fig
 
 
-def state_stepper(x, p: rnn.RNNParams, t: int = 1):
+class StateStepperWidget(CourseWidget):
+    """A time slider (with a play button) over one sequence; the front end
+    (``js/stepper.js``) computes ``unrolled_states`` from the weights in the state and draws
+    the heat maps and bars of :func:`state_figure`. ``w.t``: the step the reader chose."""
+
+    _module = "stepper"
+    _repr_keys = ("t",)
+    _fallback = ("A state stepper: a slider (or the play button) moves through the time steps; "
+                 "the heat maps fill in as the RNN computes h_t. The figure below shows the last step.")
+    t = traitlets.Int(1).tag(sync=True, course=True)
+    x = traitlets.List().tag(sync=True, course=True)
+    W_ih = traitlets.List().tag(sync=True, course=True)
+    W_hh = traitlets.List().tag(sync=True, course=True)
+    b_ih = traitlets.List().tag(sync=True, course=True)
+    b_hh = traitlets.List().tag(sync=True, course=True)
+    cmap = traitlets.List().tag(sync=True, course=True)
+
+
+def _cmap_colours(name: str, n: int = 33) -> list[str]:
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+    cm = colormaps[name]
+    return [to_hex(cm(k / (n - 1))) for k in range(n)]
+
+
+def state_stepper(x, p: rnn.RNNParams, t: int = 1) -> StateStepperWidget:
     """A time slider (with a play button) over :func:`state_figure` for one sequence ``x: (T, D)``."""
-    import ipywidgets as W
-
     x = np.asarray(x, dtype=float)
-    hs = unrolled_states(x, p)
-    T = x.shape[0]
-    fig = state_figure(x, hs, t)
-    image = W.Image(value=figure_png(fig), format="png", layout=W.Layout(width="100%", max_width="700px"))
-    slider = W.IntSlider(value=t, min=0, max=T, step=1, description="t",
-                         layout=W.Layout(width="420px"))
-    play = W.Play(value=t, min=0, max=T, step=1, interval=700, description="play")
-    W.jslink((play, "value"), (slider, "value"))
-
-    def on_change(change):
-        update_state_figure(fig, change["new"])
-        image.value = figure_png(fig)
-
-    slider.observe(on_change, names="value")
-    return W.VBox([W.HBox([play, slider]), image])
+    unrolled_states(x, p)                      # validates x against p
+    t = _check_t(t, x.shape[0])
+    return StateStepperWidget(t=t, x=x, W_ih=p.W_ih, W_hh=p.W_hh, b_ih=p.b_ih, b_hh=p.b_hh,
+                              cmap=_cmap_colours(_CMAP))
 
 
 # ---- the gradient curve (chapter "The Problem of Long-Term Dependencies") --------------
@@ -253,30 +272,40 @@ def update_gradient_figure(fig: Figure, radius: float, input_scale: float) -> Fi
     return fig
 
 
-def _gradient_summary(radius: float, input_scale: float, kwargs: dict) -> str:
-    ks, r = gradient_curve(radius, input_scale, **kwargs)
-    k = int(ks[-1])
-    return f"after k = {k} steps back the gradient is <b>{r[-1]:.2g}</b> times its size at h_T."
+def gradient_net(*, H: int = 32, T: int = 60, B: int = 8, D: int = 4, seed: int = 0) -> dict:
+    """What :func:`gradient_curve` computes with, for any radius and input scale: the RNN
+    (``W_hh`` at its own spectral radius ``rho0``), the unscaled inputs ``noise (B, T, D)``
+    and ``g = dL/dh_T (B, H)``, drawn from ``seed`` in the same order. The gradient widget's
+    front end recomputes the curve from these (``W_hh * radius / rho0``, ``input_scale * noise``)."""
+    rng = np.random.default_rng(seed)
+    p = rnn.init_params(D, H, rng)
+    noise = rng.standard_normal((B, T, D))
+    g = rng.standard_normal((B, H))
+    return {"W_ih": p.W_ih, "W_hh": p.W_hh, "rho0": float(gradients.spectral_radius(p.W_hh)),
+            "b_ih": p.b_ih, "b_hh": p.b_hh, "noise": noise, "g": g}
 
 
-def gradient_widget(radius: float = 1.0, input_scale: float = 0.5, **curve_kwargs):
+class GradientWidget(CourseWidget):
+    """Sliders for the spectral radius of ``W_hh`` and the input scale; the front end
+    (``js/gradient.js``) computes :func:`gradient_curve` from ``net`` (:func:`gradient_net`)
+    and draws it. ``w.radius`` and ``w.input_scale``: the reader's values."""
+
+    _module = "gradient"
+    _repr_keys = ("radius", "input_scale")
+    _fallback = ("A gradient explorer: sliders set the spectral radius of W_hh and the input scale; "
+                 "the curve shows how the gradient shrinks or grows going back in time.")
+    radius = traitlets.Float(1.0).tag(sync=True, course=True)
+    input_scale = traitlets.Float(0.5).tag(sync=True, course=True)
+    net = traitlets.Dict().tag(sync=True, course=True)
+
+    def curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """``gradient_curve`` at the reader's values."""
+        return gradient_curve(self.radius, self.input_scale, **self._curve_kwargs)
+
+
+def gradient_widget(radius: float = 1.0, input_scale: float = 0.5, **curve_kwargs) -> GradientWidget:
     """Sliders for the spectral radius of ``W_hh`` and the input scale, over :func:`gradient_figure`."""
-    import ipywidgets as W
-
-    fig = gradient_figure(radius, input_scale, **curve_kwargs)
-    image = W.Image(value=figure_png(fig), format="png", layout=W.Layout(width="100%", max_width="700px"))
-    rho = W.FloatSlider(value=radius, min=0.2, max=3.0, step=0.05, description="ρ",
-                        readout_format=".2f", layout=W.Layout(width="420px"))
-    scale = W.FloatSlider(value=input_scale, min=0.0, max=3.0, step=0.1, description="input scale",
-                          readout_format=".1f", style={"description_width": "initial"},
-                          layout=W.Layout(width="420px"))
-    summary = W.HTML(_gradient_summary(radius, input_scale, curve_kwargs))
-
-    def on_change(_change):
-        update_gradient_figure(fig, rho.value, scale.value)
-        image.value = figure_png(fig)
-        summary.value = _gradient_summary(rho.value, scale.value, curve_kwargs)
-
-    rho.observe(on_change, names="value")
-    scale.observe(on_change, names="value")
-    return W.VBox([rho, scale, summary, image])
+    gradient_curve(radius, input_scale, **curve_kwargs)          # validates the arguments
+    w = GradientWidget(radius=float(radius), input_scale=float(input_scale), net=gradient_net(**curve_kwargs))
+    w._curve_kwargs = dict(curve_kwargs)
+    return w
