@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from lstm_course import counting, rnn
-from lstm_course.widgets import _anywidget, explorer, gates, recurrence
+from lstm_course.widgets import _anywidget, explorer, gates, recurrence, sampling
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 try:
@@ -31,7 +31,7 @@ if _MISSING:
         raise RuntimeError(f"JavaScript parity tests cannot run in CI: {_MISSING}")
     pytest.skip(_MISSING, allow_module_level=True)
 
-MODULES = ("gate", "params", "explorer", "sequence", "stepper", "gradient")
+MODULES = ("gate", "params", "explorer", "sequence", "stepper", "gradient", "temperature")
 TOL = 1e-9
 
 
@@ -164,3 +164,19 @@ def test_gradient_curve_matches_numpy(js, radius, input_scale):
     net = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in recurrence.gradient_net(**kwargs).items()}
     out = js("gradient", "gradientCurve", radius, input_scale, net)
     _close(out, recurrence.gradient_curve(radius, input_scale, **kwargs)[1])
+
+
+# ---- sampling temperature: logits as a trained model gives them -----------------------------
+
+@pytest.mark.parametrize("tau", [0.1, 0.3, 1.0, 1.7, 2.0])
+def test_temperature_distribution_matches_numpy(js, tau):
+    rng = np.random.default_rng(3)
+    chars = "abcdefghijklmnopqrstuvwxyz .,\n"
+    logits = 3.0 * rng.standard_normal(len(chars))
+    logits[5] = logits[7]                             # a tie: the order stays stable
+    out = js("temperature", "temperatureDistribution", logits.tolist(), tau, 10)
+    ref = sampling.temperature_distribution(logits, chars, tau, k=10)
+    assert tuple(sampling._label(chars[i]) for i in out["top"]) == ref.labels
+    _close(out["probs"], ref.probs)
+    _close(out["probs_at_1"], ref.probs_at_1)
+    _close(out["entropy"], ref.entropy)
