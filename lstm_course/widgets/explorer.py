@@ -32,7 +32,7 @@ Updates move existing artists. The widgets are anywidgets
 (``_anywidget.CourseWidget``): their ES modules (``js/explorer.js``, ``js/sequence.js``)
 compute the same step in JavaScript (tested equal to these functions) and draw SVG, the
 cell from ``diagrams.geometry("lstm_cell")``, in JupyterLab and on the static site.
-``benchmarks/widget_frames.py`` times an update in the browser (input event to redrawn SVG).
+``benchmarks/widgets.py`` times an update in the browser (input event to redrawn SVG).
 """
 from __future__ import annotations
 
