@@ -447,3 +447,31 @@ def test_gradient_widget_computes_like_numpy(widget_pages, browser):
     check(2.0, 0.7)
     assert not report.errors, report.errors
     context.close()
+
+
+def test_temperature_widget_computes_like_numpy(widget_pages, browser):
+    import numpy as np
+    from lstm_course.widgets import sampling
+
+    chars = "abcdefgh \n"
+    logits = np.random.default_rng(4).normal(size=len(chars)) * 2.0
+    w0 = sampling.temperature_widget(logits, chars, lambda tau: f"sampled at {tau:.1f}", 1.0, "th", k=6)
+    context, page, report, w = widget_page(widget_pages, browser, w0)
+    bar = w.locator('[data-role="bar-0"]')
+
+    def check(tau):
+        d = sampling.temperature_distribution(logits, chars, tau, k=6)
+        assert w.locator('[data-role="p0"]').inner_text() == f"{d.probs[0]:.3f}"
+        assert w.locator('[data-role="entropy"]').inner_text() == f"{d.entropy:.2f}"
+        assert w.locator('[data-role="sample"]').inner_text() == f"thsampled at {tau:.1f}"
+
+    check(1.0)
+    before = bar.get_attribute("height")
+    set_range(page, w.locator('input[data-name="temperature"]'), 0.3)
+    check(0.3)
+    assert bar.get_attribute("height") != before
+    w.locator('input[data-name="temperature"]').focus()
+    page.keyboard.press("End")
+    check(2.0)
+    assert not report.errors, report.errors
+    context.close()

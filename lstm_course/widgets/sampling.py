@@ -12,26 +12,30 @@ The three layers described in ``lstm_course.widgets``:
   the entropy of the whole distribution;
 * figure: :func:`temperature_figure` draws bars, :func:`update_temperature_figure`
   changes their heights and the title in place;
-* layout: :func:`temperature_widget` joins a slider to the figure and to a text
-  sampled by the caller's ``sample_fn(tau) -> str`` (the trained model stays outside
-  this module, so the math can later run without a kernel).
+* front end: :func:`temperature_widget`, an anywidget whose ES module
+  (``js/temperature.js``) recomputes the distribution in the browser from the logits, and
+  shows texts sampled by the caller's ``sample_fn(tau) -> str`` once per slider position
+  (the trained model stays outside this module and the website needs no kernel).
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._render import figure_png
+import traitlets
+
+from ._anywidget import CourseWidget
 
 __all__ = [
     "TemperatureDistribution",
     "temperature_distribution",
     "temperature_figure",
     "update_temperature_figure",
+    "TemperatureWidget",
+    "temperature_grid",
     "temperature_widget",
 ]
 
@@ -124,33 +128,45 @@ def update_temperature_figure(fig: Figure, temperature: float) -> Figure:
     return fig
 
 
-def _sample_html(text: str) -> str:
-    return ("<pre style='white-space: pre-wrap; font-size: 0.9em; margin: 0'>"
-            f"{html.escape(text)}</pre>")
+class TemperatureWidget(CourseWidget):
+    """A temperature slider over the next character's distribution and a sample. The front
+    end (``js/temperature.js``) computes :func:`temperature_distribution` from ``logits``;
+    the samples, one per slider position, are drawn once in Python by the caller's
+    ``sample_fn``. ``w.temperature``: the reader's value.
+
+    ``logits`` and ``samples`` come from a trained model, so their last digits (and a sample)
+    depend on the CPU's floating-point kernels: they are volatile state, kept out of the
+    notebook text that nbval compares (``tests/nbval_sanitize.cfg``)."""
+
+    _module = "temperature"
+    _repr_keys = ("temperature", "prompt")
+    _fallback = ("A temperature slider: it reshapes the model's distribution over the next character "
+                 "and shows a sample drawn at that temperature. The figure below shows one setting.")
+    temperature = traitlets.Float(1.0).tag(sync=True, course=True)
+    chars = traitlets.Unicode().tag(sync=True, course=True)
+    prompt = traitlets.Unicode().tag(sync=True, course=True)
+    k = traitlets.Int(10).tag(sync=True, course=True)
+    t_min = traitlets.Float(_T_MIN).tag(sync=True, course=True)
+    t_max = traitlets.Float(_T_MAX).tag(sync=True, course=True)
+    logits = traitlets.List().tag(sync=True, course=True, volatile=True)
+    samples = traitlets.Dict().tag(sync=True, course=True, volatile=True)
+
+
+def temperature_grid() -> list[float]:
+    """The slider's positions: 0.1, 0.2, ..., 2.0."""
+    return [round(_T_MIN + 0.1 * j, 1) for j in range(int(round((_T_MAX - _T_MIN) / 0.1)) + 1)]
 
 
 def temperature_widget(logits, chars: str, sample_fn, temperature: float = 1.0, prompt: str = "",
-                       k: int = 10):
-    """A temperature slider, the next-character figure, and a sample ``sample_fn(tau)``.
+                       k: int = 10) -> TemperatureWidget:
+    """A temperature slider, the next-character distribution, and a sample ``sample_fn(tau)``.
 
-    ``sample_fn(tau) -> str`` is called once at start and after every slider change
-    (``continuous_update`` is off: sampling a few hundred characters takes a moment).
+    ``sample_fn(tau) -> str`` is called once for every slider position (0.1 to 2.0), so the
+    website can show a sample without a kernel.
     """
-    import ipywidgets as W
-
     if not callable(sample_fn):
         raise ValueError(f"sample_fn: expected a function tau -> str, got {type(sample_fn).__name__}")
-    fig = temperature_figure(logits, chars, temperature, prompt, k)
-    image = W.Image(value=figure_png(fig), format="png", layout=W.Layout(width="100%", max_width="800px"))
-    slider = W.FloatSlider(value=float(temperature), min=_T_MIN, max=_T_MAX, step=0.1, description="τ",
-                           continuous_update=False, readout_format=".1f", layout=W.Layout(width="420px"))
-    text = W.HTML(_sample_html(prompt + sample_fn(float(temperature))))
-
-    def on_change(change):
-        tau = float(change["new"])
-        update_temperature_figure(fig, tau)
-        image.value = figure_png(fig)
-        text.value = _sample_html(prompt + sample_fn(tau))
-
-    slider.observe(on_change, names="value")
-    return W.VBox([slider, image, text])
+    temperature_distribution(logits, chars, temperature, k)      # validates the arguments
+    samples = {f"{tau:.1f}": str(sample_fn(tau)) for tau in temperature_grid()}
+    return TemperatureWidget(temperature=float(temperature), chars=chars, prompt=prompt, k=int(k),
+                             logits=np.asarray(logits, dtype=float), samples=samples)
