@@ -71,13 +71,16 @@ def _seed_dots(ax, x, values, color, marker_size=4.0) -> None:
 
 
 def accuracy_vs_gap_plot(gaps: Sequence[int], accuracy, chance: float,
-                         ax=None, label: str | None = None, color: str = _BLUE) -> Figure:
+                         ax=None, label: str | None = None, color: str = _BLUE,
+                         linestyle: str = "-") -> Figure:
     """Held-out accuracy against the gap, with the chance level dashed.
 
     gaps: (G,); accuracy: (G,) for one run, or (G, S) for S seeds: the line is then
     the mean over seeds and every seed is a small hollow dot (so a reader sees the
     spread, not only the mean); chance: the accuracy of guessing. Call again with the
-    same ``ax`` and another ``label`` to add a model.
+    same ``ax`` and another ``label`` to add a model. ``linestyle=":"`` draws the
+    line thin and dotted, for gaps too far apart for the line to suggest the values
+    in between.
     """
     gaps = np.asarray(gaps, dtype=float)
     accuracy = np.asarray(accuracy, dtype=float)
@@ -86,7 +89,8 @@ def accuracy_vs_gap_plot(gaps: Sequence[int], accuracy, chance: float,
                          f"got shapes {gaps.shape} and {accuracy.shape}")
     fig, ax = _axes(ax, (6.4, 3.2))
     mean = accuracy if accuracy.ndim == 1 else accuracy.mean(axis=1)  # (G,)
-    ax.plot(gaps, mean, "o-", color=color, lw=2, ms=6, label=label)
+    ax.plot(gaps, mean, marker="o", ls=linestyle, color=color, lw=2 if linestyle == "-" else 1.2,
+            ms=6, label=label)
     _seed_dots(ax, gaps, accuracy, color)
     ax.axhline(chance, color=_GREY, ls="--", lw=1.2)
     ax.text(gaps.min(), chance, " chance", ha="left", va="bottom", fontsize=9, color=_GREY)
