@@ -355,3 +355,129 @@ def test_config_and_kernel(course):
     from jupyter_client import KernelManager
     cmd = KernelManager(kernel_name="python3").format_kernel_cmd()
     assert Path(cmd[0]).resolve() == Path(sys.executable).resolve(), cmd
+
+
+def _doc_block(path, language, marker):
+    """The one fenced ``language`` block of ``path`` that contains ``marker``."""
+    import re
+    blocks = re.findall(rf"```{language}\n(.*?)```", (ROOT / path).read_text(), flags=re.S)
+    found = [b for b in blocks if marker in b]
+    assert len(found) == 1, f"{path}: {len(found)} {language} blocks contain {marker!r}"
+    return found[0]
+
+
+def test_zip_collect_reads_a_moodle_download(course):
+    """nbgrader zip_collect, configured in nbgrader_config.py, files the notebooks of a
+    Moodle "Download all submissions" zip (both of Moodle's layouts) under the students'
+    names, and skips a notebook saved under another name."""
+    import zipfile
+    root, _ = course
+    a = "recurrence"
+    release = (root / "release" / a / f"{a}.ipynb").read_bytes()
+    solution = nbformat.writes(_submission(root / "release" / a / f"{a}.ipynb",
+                                           root / "source" / a / f"{a}.ipynb"))
+    archive = root / "downloaded" / a / "archive"
+    archive.mkdir(parents=True)
+    with zipfile.ZipFile(archive / "LSTM-recurrence-812.zip", "w") as z:
+        # "Download submissions in folders" (Moodle's default since 3.1)
+        z.writestr(f"Ada Lovelace_1043_assignsubmission_file_/{a}.ipynb", solution)
+        # the flat layout, with that option off
+        z.writestr(f"Alan Turing_1044_assignsubmission_file_{a}.ipynb", release)
+        # saved under another name: skipped with a warning
+        z.writestr(f"Grace Hopper_1045_assignsubmission_file_/{a} (1).ipynb", release)
+    proc = _nbgrader(["zip_collect", a, "--force"], root)
+    assert "Skipped notebook with invalid name" in proc.stderr, proc.stderr
+    got = root / "submitted" / "Ada Lovelace" / a / f"{a}.ipynb"
+    assert got.read_text() == solution
+    assert (root / "submitted" / "Alan Turing" / a / f"{a}.ipynb").read_bytes() == release
+    assert not (root / "submitted" / "Grace Hopper").exists()
+    # and the collected submission is graded under that student id
+    _nbgrader(["autograde", a, "--student", "Ada Lovelace"], root)
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        sub = gb.find_submission_notebook(a, a, "Ada Lovelace")
+        assert sub.code_score == sub.max_code_score > 0
+
+
+def test_manual_grade_with_the_documented_snippet_leaves_the_submission_graded(course):
+    """The Gradebook snippet of the instructors' page, run as written (with this
+    test's student), clears needs_manual_grade as Formgrader's grading form does."""
+    root, _ = course
+    from nbgrader.api import Gradebook
+    db = f"sqlite:///{root / 'gradebook.db'}"
+    with Gradebook(db) as gb:
+        assert gb.find_submission_notebook("lstm_cell", "lstm_cell", "solution").needs_manual_grade
+    snippet = _doc_block("book/instructors.md", "python", "Gradebook(")
+    assert '"alice"' in snippet
+    cwd = os.getcwd()
+    os.chdir(root)  # the snippet opens gradebook.db in the course folder
+    try:
+        exec(snippet.replace('"alice"', '"solution"'), {})
+    finally:
+        os.chdir(cwd)
+    with Gradebook(db) as gb:
+        sub = gb.find_submission_notebook("lstm_cell", "lstm_cell", "solution")
+        grade = gb.find_grade("written_cell", "lstm_cell", "lstm_cell", "solution")
+        assert grade.manual_score == 2.5 and not grade.needs_manual_grade
+        assert not sub.needs_manual_grade, "the submission still waits for a grader"
+        assert sub.score == sub.max_code_score + 2.5
+
+
+def test_feedback_shows_the_messages_but_not_the_hidden_tests(course):
+    """With the course's nbgrader_config.py the HTML feedback keeps the score and each
+    failing test's message, and drops the hidden tests' source and every traceback."""
+    root, _ = course
+    a = "bptt"
+    autograded = (root / "autograded" / "wrong" / a / f"{a}.ipynb").read_text()
+    for hidden in ("BEGIN HIDDEN TESTS", "own_work", "_spec.loader", "most recent call"):
+        assert hidden in autograded  # what the feedback would show without the config
+    _nbgrader(["generate_feedback", a, "--student", "wrong", "--force"], root)
+    html = (root / "feedback" / "wrong" / a / f"{a}.html").read_text()
+    assert WRONG_WORDS[a]["test_sequence_backward"] in html
+    assert "Score:" in html
+    for hidden in ("HIDDEN TESTS", "own_work", "_spec", "most recent call", "site-packages"):
+        assert hidden not in html, f"the feedback shows {hidden!r}"
+
+
+@pytest.mark.parametrize("doc", ["coursework/README.md", "book/instructors.md"])
+def test_command_blocks_run_as_written_from_the_stated_folder(course, tmp_path, doc):
+    """Every bash block of the instructors' documentation says the folder it runs from;
+    the nbgrader blocks, run literally in that order by bash from a copy of the
+    repository's layout with a Moodle download in place, grade a submission through to
+    feedback and grades.csv."""
+    import re
+    import zipfile
+    blocks = re.findall(r"```bash\n(.*?)```", (ROOT / doc).read_text(), flags=re.S)
+    assert blocks
+    for block in blocks:
+        assert block.startswith("# from the repository's root folder"), block
+    blocks = [b for b in blocks if "nbgrader " in b]
+    assert any("zip_collect" in b for b in blocks) and any("export" in b for b in blocks)
+
+    repo = tmp_path / "repo"
+    (repo / ".venv" / "bin").mkdir(parents=True)  # stands for the course's environment
+    (repo / ".venv" / "bin" / "activate").write_text(
+        f'export PATH="{Path(sys.executable).parent}:$PATH"\n')
+    (repo / "coursework").mkdir()
+    shutil.copy(COURSE / "nbgrader_config.py", repo / "coursework")
+    shutil.copytree(COURSE / "source", repo / "coursework" / "source",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    root, _ = course
+    a = "lstm_cell"
+    solution = nbformat.writes(_submission(root / "release" / a / f"{a}.ipynb",
+                                           root / "source" / a / f"{a}.ipynb"))
+    archive = repo / "coursework" / "downloaded" / a / "archive"
+    archive.mkdir(parents=True)
+    with zipfile.ZipFile(archive / "LSTM-lstm_cell-812.zip", "w") as z:
+        z.writestr(f"Ada Lovelace_77_assignsubmission_file_/{a}.ipynb", solution)
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV",)}
+    env["LSTM_COURSE_PROGRESS"] = "0"
+    for block in blocks:
+        proc = subprocess.run(["bash", "-e", "-c", block], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=900)
+        assert proc.returncode == 0, f"{doc}:\n{block}\n{proc.stdout}\n{proc.stderr}"
+        assert "[ERROR]" not in proc.stderr, proc.stderr
+    course_dir = repo / "coursework"
+    assert (course_dir / "feedback" / "Ada Lovelace" / a / f"{a}.html").exists()
+    rows = (course_dir / "grades.csv").read_text().splitlines()
+    assert any("Ada Lovelace" in r for r in rows), rows
