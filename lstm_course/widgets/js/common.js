@@ -102,11 +102,16 @@ function vars(theme) {
   return Object.entries(theme).map(([k, v]) => `--lw-${k.replace(/_/g, "-")}: ${v};`).join(" ");
 }
 
+// Frames (the cell's box, a plot's frame, the current step's shade) are drawn in the theme's
+// "muted" colour, not its module_edge: module_edge is a face colour in the figures and stays
+// under 3:1 against the background in both themes (WCAG's minimum for lines).
+const FRAME = "--lw-frame: var(--lw-muted);";
+
 /** The widgets' style sheet, once per document; `themes` is diagrams.THEMES. */
 export function ensureStyle(themes) {
   if (typeof document === "undefined" || document.getElementById("lstm-widget-style")) return;
   const css = `
-.lstm-w { ${vars(themes.light)} color: var(--lw-ink); background: var(--lw-background);
+.lstm-w { ${vars(themes.light)} ${FRAME} color: var(--lw-ink); background: var(--lw-background);
   font-family: system-ui, sans-serif; font-size: 0.95rem; max-width: 720px; box-sizing: border-box;
   padding: 0.5rem; border-radius: 6px; }
 ${DARK.join(", ")} { ${vars(themes.dark)} }
@@ -164,6 +169,14 @@ export function slider(parent, { name, label, min, max, step, value, format, onI
     input, output,
     set(v) { input.value = v; show(Number(input.value)); },
   };
+}
+
+/** A legend entry in `svg`: a swatch (`mark`, in `colour`) and `label` in the text colour. */
+export function legendText(svg, attrs, mark, colour, label) {
+  const t = s("text", attrs, svg);
+  s("tspan", { style: `fill: ${colour}` }, t).textContent = mark;
+  t.append(` ${label}`);
+  return t;
 }
 
 // ---- maths text (matplotlib mathtext subset) as SVG tspans -------------------------------
@@ -267,7 +280,9 @@ const colourOf = (style) => (style === "cell" ? "var(--lw-cell)" : style === "pe
 /**
  * Draw a geometry dict (lstm_course.diagrams.geometry) into a new <svg>. Returns
  * {svg, setFlows(flows)}; setFlows follows diagrams.update_flows: an edge's width is
- * base * (0.35 + 1.9 v), its opacity 0.3 + 0.7 v, its arrowhead max(1, 0.55 + 0.5 width).
+ * base * (0.35 + 1.9 v), its arrowhead max(1, 0.55 + 0.5 width); its opacity is 0.5 + 0.5 v (the
+ * figures fade to 0.3 + 0.7 v: here the faintest arrow keeps 3:1 against the background in both
+ * themes, a floor the browser suite checks in dark mode).
  */
 export function drawDiagram(geom, style, flowKeys = {}, label = "") {
   const st = diagramStyle(style);
@@ -279,7 +294,7 @@ export function drawDiagram(geom, style, flowKeys = {}, label = "") {
   const gEdges = s("g", {}, svg), gDots = s("g", {}, svg), gNodes = s("g", {}, svg), gLabels = s("g", {}, svg);
   for (const m of geom.modules) {
     s("rect", { x: m.x0, y: Y(m.y1), width: m.x1 - m.x0, height: m.y1 - m.y0, rx: 0.45,
-                fill: "var(--lw-module-face)", stroke: "var(--lw-module-edge)",
+                fill: "var(--lw-module-face)", stroke: "var(--lw-frame)",
                 "stroke-width": style.module_lw * st.pt, opacity: m.faded ? style.faded_alpha : 1 }, gNodes);
   }
   const edges = {};
@@ -339,7 +354,7 @@ export function drawDiagram(geom, style, flowKeys = {}, label = "") {
         const item = edges[name];
         if (!item) continue;
         const width = 0.35 + 1.9 * v;
-        item.g.setAttribute("opacity", item.alpha * (0.3 + 0.7 * v));
+        item.g.setAttribute("opacity", item.alpha * (0.5 + 0.5 * v));
         item.shape(width, Math.max(1, 0.55 + 0.5 * width));
         item.g.setAttribute("data-flow", v.toFixed(4));
       }

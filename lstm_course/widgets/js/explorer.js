@@ -1,7 +1,7 @@
 // The gate explorer of "Step-by-Step LSTM Walk Through": one step of the cell with the
 // gates set by hand. Front end of lstm_course.widgets.explorer.ExplorerWidget; compute
 // as explorer.cell_step and explorer.cell_flows; the diagram is diagrams.geometry("lstm_cell").
-import { cellStep, drawDiagram, fmtFixed, h, root, s, scale, slider } from "./common.js";
+import { cellStep, drawDiagram, fmtFixed, h, legendText, root, s, scale, slider } from "./common.js";
 
 const clip = (v) => Math.min(1, Math.max(0, Math.abs(v)));
 
@@ -75,7 +75,7 @@ function render({ model, el }) {
   for (let u = 0; u < n; u++) {
     rects.push(BARS.map((_, b) => s("rect", { x: x0 + slot * b + slot * 0.1 + bw * u, width: bw * 0.92, fill: UNIT_COLORS[u],
                                                "data-role": `bar-${u}-${b}` }, chart)));
-    s("text", { x: x1 + 12, y: y0 + 16 * u + 8, "font-size": 12, style: `fill: ${UNIT_COLORS[u]}` }, chart).textContent = `■ unit ${u + 1}`;
+    legendText(chart, { x: x1 + 12, y: y0 + 16 * u + 8, "font-size": 12 }, "■", UNIT_COLORS[u], `unit ${u + 1}`);
   }
 
   function update() {

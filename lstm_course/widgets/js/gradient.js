@@ -59,7 +59,7 @@ function render({ model, el }) {
   const x0 = 80, x1 = 680, y0 = 30, y1 = 260;
   const svg = s("svg", { viewBox: "0 0 700 320", role: "img" }, r);
   const xs = scale(0, T, x0, x1), ys = scale(YMIN, YMAX, y1, y0);
-  s("rect", { x: x0, y: y0, width: x1 - x0, height: y1 - y0, fill: "none", stroke: "var(--lw-module-edge)" }, svg);
+  s("rect", { x: x0, y: y0, width: x1 - x0, height: y1 - y0, fill: "none", stroke: "var(--lw-frame)" }, svg);
   for (let e = YMIN; e <= YMAX; e += 4) {
     s("text", { x: x0 - 6, y: ys(e), "text-anchor": "end", "dominant-baseline": "central", "font-size": 11 }, svg).textContent = `1e${e}`;
   }

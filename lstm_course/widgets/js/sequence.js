@@ -1,7 +1,7 @@
 // The gate schedule of "Step-by-Step LSTM Walk Through": the cell run for ten steps with
 // every step's gates set by hand. Front end of lstm_course.widgets.explorer.SequenceWidget;
 // compute as explorer.run_schedule (one unit).
-import { cellStep, fmtFixed, h, root, s, scale, slider } from "./common.js";
+import { cellStep, fmtFixed, h, legendText, root, s, scale, slider } from "./common.js";
 
 /** explorer.run_schedule for one unit: C (T + 1), and tanh_C, h, kept, written (T). */
 export function runSchedule(schedule) {
@@ -55,7 +55,7 @@ function render({ model, el }) {
   const W = 700, x0 = 70, x1 = 600;
   const svg = s("svg", { viewBox: `0 0 ${W} 430`, role: "img" }, r);
   const xs = scale(-0.4, T + 0.4, x0, x1);
-  const shade = s("rect", { y: 4, height: 390, width: xs(1) - xs(0), fill: "var(--lw-module-face)", stroke: "var(--lw-module-edge)", "data-role": "shade" }, svg);
+  const shade = s("rect", { y: 4, height: 390, width: xs(1) - xs(0), fill: "var(--lw-module-face)", stroke: "var(--lw-frame)", "data-role": "shade" }, svg);
   const rows = {};
   GATES.forEach(([k, label, color, lo], j) => {
     const top = 8 + j * 50, bottom = top + 40;
@@ -74,8 +74,8 @@ function render({ model, el }) {
                    s("text", { x: x0 - 8, "text-anchor": "end", "dominant-baseline": "central", "font-size": 11 }, svg)];
   for (let t = 0; t <= T; t++) s("text", { x: xs(t), y: bottom + 18, "text-anchor": "middle", "font-size": 11 }, svg).textContent = String(t);
   s("text", { x: (x0 + x1) / 2, y: bottom + 36, "text-anchor": "middle", "font-size": 12 }, svg).textContent = "step t";
-  s("text", { x: x1 + 10, y: top + 10, "font-size": 14, style: "fill: #009E73" }, svg).textContent = "— Cₜ";
-  s("text", { x: x1 + 10, y: top + 30, "font-size": 14, style: "fill: #D55E00" }, svg).textContent = "- - hₜ";
+  legendText(svg, { x: x1 + 10, y: top + 10, "font-size": 14 }, "—", "#009E73", "Cₜ");
+  legendText(svg, { x: x1 + 10, y: top + 30, "font-size": 14 }, "- -", "#D55E00", "hₜ");
 
   function update() {
     const sc = sch(), t = model.get("step");

@@ -64,8 +64,12 @@ function render({ model, el }) {
   const hCells = cells(H, topH, (j, c) => hs[c][j], "h");
   for (let c = 0; c <= T; c++) s("text", { x: x0 + (c + 0.5) * cw, y: topH + H * rh + 16, "text-anchor": "middle", "font-size": 11 }, svg).textContent = String(c);
   s("text", { x: (x0 + x1) / 2, y: topH + H * rh + 34, "text-anchor": "middle", "font-size": 12 }, svg).textContent = "time step t";
-  const boxX = s("rect", { y: topX, height: D * rh, width: cw, fill: "none", stroke: "#d9822b", "stroke-width": 2.5 }, svg);
-  const boxH = s("rect", { y: topH, height: H * rh, width: cw, fill: "none", stroke: "#d9822b", "stroke-width": 2.5 }, svg);
+  // the current step's column: an ink outline on a halo of the background colour, legible
+  // over every colour of the map in both themes
+  const box = (y, height) => ["var(--lw-background)", "var(--lw-ink)"].map((stroke, k) =>
+    s("rect", { y, height, width: cw, fill: "none", stroke, "stroke-width": k ? 2 : 5, "data-role": k ? "now-box" : null,
+                               "data-halo": k ? null : "true" }, svg));
+  const boxes = [...box(topX, D * rh), ...box(topH, H * rh)];
   // bars of h_{t-1} (grey) and h_t (orange), one row per entry
   const bx = scale(-1, 1, 480, 680), bh = (height - 70) / H;
   s("line", { x1: bx(0), x2: bx(0), y1: topX, y2: topX + H * bh, stroke: "currentColor" }, svg);
@@ -85,7 +89,7 @@ function render({ model, el }) {
     }));
     paint(xCells, (j, c) => (c === 0 ? null : x[c - 1][j]));
     paint(hCells, (j, c) => hs[c][j]);
-    boxX.setAttribute("x", x0 + t * cw); boxH.setAttribute("x", x0 + t * cw);
+    for (const b of boxes) b.setAttribute("x", x0 + t * cw);
     const setBar = (rect, v) => { rect.setAttribute("x", Math.min(bx(0), bx(v))); rect.setAttribute("width", Math.abs(bx(v) - bx(0))); };
     hs[Math.max(t - 1, 0)].forEach((v, j) => setBar(prevBars[j], v));
     hs[t].forEach((v, j) => setBar(nowBars[j], v));

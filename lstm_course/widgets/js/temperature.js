@@ -1,7 +1,7 @@
 // Sampling temperature of "Conclusion": p_i = exp(z_i / tau) / sum_k exp(z_k / tau).
 // Front end of lstm_course.widgets.sampling.TemperatureWidget; compute as
 // sampling.temperature_distribution, from the trained model's logits serialised in the state.
-import { fmtFixed, h, root, s, slider } from "./common.js";
+import { fmtFixed, h, legendText, root, s, slider } from "./common.js";
 
 function softmax(z) {
   const m = Math.max(...z);
@@ -42,12 +42,13 @@ function render({ model, el }) {
   const bars = d1.top.map((i, j) => {
     const cx = x0 + slot * (j + 0.5);
     const bar = s("rect", { x: cx - slot * 0.35, width: slot * 0.7, fill: "#0072B2", "data-role": `bar-${j}` }, svg);
-    s("rect", { x: cx - slot * 0.35, width: slot * 0.7, y: y(d1.probs[j]), height: y1 - y(d1.probs[j]), fill: "none", stroke: "#E69F00", "stroke-width": 1.5 }, svg);
+    s("rect", { x: cx - slot * 0.35, width: slot * 0.7, y: y(d1.probs[j]), height: y1 - y(d1.probs[j]), fill: "none", stroke: "var(--lw-ink)", "stroke-width": 1.5,
+                "stroke-dasharray": "4 2" }, svg);
     s("text", { x: cx, y: y1 + 18, "text-anchor": "middle", "font-size": 14, "font-family": "monospace" }, svg).textContent = label(chars[i]);
     return bar;
   });
-  s("text", { x: x1 + 8, y: y0 + 10, "font-size": 12, style: "fill: #0072B2" }, svg).textContent = "■ at τ";
-  s("text", { x: x1 + 8, y: y0 + 28, "font-size": 12, style: "fill: #E69F00" }, svg).textContent = "□ at τ = 1";
+  legendText(svg, { x: x1 + 8, y: y0 + 10, "font-size": 12 }, "■", "#0072B2", "at τ");
+  legendText(svg, { x: x1 + 8, y: y0 + 28, "font-size": 12 }, "□", "var(--lw-ink)", "at τ = 1");
   const title = s("text", { x: 350, y: 16, "text-anchor": "middle", "font-size": 13 }, svg);
   function update() {
     const tau = model.get("temperature");
