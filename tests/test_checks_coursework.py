@@ -1,11 +1,25 @@
-"""The coursework self-checks accept right answers and name each known mistake."""
+"""The coursework self-checks accept right answers and name each known mistake.
+
+The checks compare with the stored values of ``lstm_course/checks/data/coursework.json``;
+the references and mistake models that made them are in the instructors' script
+``coursework/check_data.py`` (imported here as ``ref``), not in the package.
+"""
+import ast
+import json
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from lstm_course import lstm, variants
 from lstm_course.activations import sigmoid
-from lstm_course.checks import CheckFailed
+from lstm_course.checks import CheckFailed, _close
 from lstm_course.checks import coursework as check
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "coursework"))
+import check_data as ref  # noqa: E402
 
 
 def _hx(x, h):
@@ -117,7 +131,7 @@ def test_lstm_step_right_and_torch():
 ])
 def test_lstm_step_mistakes(kw, words):
     with pytest.raises(CheckFailed) as err:
-        check.lstm_step(check._wrong_step(**kw))
+        check.lstm_step(ref.wrong_step(**kw))
     assert words in str(err.value)
 
 
@@ -135,11 +149,11 @@ def test_variants():
     check.full_peephole_step(lambda x, h, c, p: variants.peephole_step(x, (h, c), p))
     check.coupled_step(lambda x, h, c, p: variants.coupled_step(x, (h, c), p))
     with pytest.raises(CheckFailed, match="output gate peeks"):
-        check.full_peephole_step(check._full_peephole(out_sees="old"))
+        check.full_peephole_step(ref.full_peephole(out_sees="old"))
     with pytest.raises(CheckFailed, match="transposed"):
-        check.full_peephole_step(check._full_peephole(transposed=True))
+        check.full_peephole_step(ref.full_peephole(transposed=True))
     with pytest.raises(CheckFailed, match="scaled by f_t"):
-        check.coupled_step(check._coupled_wrong(write="f"))
+        check.coupled_step(ref.coupled_wrong(write="f"))
 
 
 def test_book_diagonal_peephole_is_not_the_full_one():
@@ -157,30 +171,31 @@ def test_book_diagonal_peephole_is_not_the_full_one():
 
 
 def test_run_rnn_and_influence():
-    check.run_rnn(lambda x, W, b, h0: check._run_article(x, W, b, h0))
-    check.influence(lambda x, W, b, h0, d: check._influence_of(x, W, b, h0, d))
+    check.run_rnn(lambda x, W, b, h0: ref.run_article(x, W, b, h0))
+    check.influence(lambda x, W, b, h0, d: ref.influence_of(x, W, b, h0, d))
     with pytest.raises(CheckFailed, match="starts again from h0"):
-        check.run_rnn(lambda x, W, b, h0: check._run_article(x, W, b, h0, carry=False))
+        check.run_rnn(lambda x, W, b, h0: ref.run_article(x, W, b, h0, carry=False))
     with pytest.raises(CheckFailed, match="nudged the last input"):
-        check.influence(lambda x, W, b, h0, d: check._influence_of(x, W, b, h0, d, step=-1))
+        check.influence(lambda x, W, b, h0, d: ref.influence_of(x, W, b, h0, d, step=-1))
 
 
 def test_sequence_backward_against_lstm_backward():
-    check.sequence_backward(lambda *a: check._sequence_variant(*a))
-    for m in check._SEQUENCE_MISTAKES:
+    check.sequence_backward(lambda *a: ref.sequence_variant(*a))
+    check.sequence_backward(ref.sequence_reference)
+    for key, fn in ref.SEQUENCE_MISTAKES.items():
         with pytest.raises(CheckFailed) as err:
-            check.sequence_backward(m.fn)
-        assert m.hint in str(err.value)
+            check.sequence_backward(fn)
+        assert check._SEQUENCE_HINTS[key] in str(err.value)
 
 
 def test_with_parts_defers_to_a_broken_part(capsys):
     bad = lambda f, i, g, c: i * c + f * g  # noqa: E731
-    check.with_parts(check.lstm_step, check._wrong_step(swap_fi=True), defer=True,
+    check.with_parts(check.lstm_step, ref.wrong_step(swap_fi=True), defer=True,
                      cell_update=(bad, check.cell_update))
     out = capsys.readouterr().out
     assert out.startswith("Not checked here, because cell_update fails its own check")
     with pytest.raises(CheckFailed):  # nothing to blame: the step itself fails
-        check.with_parts(check.lstm_step, check._wrong_step(swap_fi=True), defer=True,
+        check.with_parts(check.lstm_step, ref.wrong_step(swap_fi=True), defer=True,
                          cell_update=(lambda f, i, g, c: f * c + i * g, check.cell_update))
 
 
@@ -209,11 +224,11 @@ def test_numerical_gradient():
 
 def test_every_step_mistake_differs_on_first_case():
     """Each listed mistake must be told apart from the truth on the first case."""
-    case = check._step_cases()[0]
+    case = check._cases("lstm_step")[0]
     want = lstm.lstm_step(case.args[0], case.args[1:3], lstm.LSTMParams(*case.args[3:]))
-    for m in check._STEP_MISTAKES:
-        got = m.fn(*case.args)
-        assert not all(np.allclose(u, v) for u, v in zip(got, want)), m.hint
+    for key, fn in ref.STEP_MISTAKES.items():
+        got = fn(*case.args)
+        assert not all(np.allclose(u, v) for u, v in zip(got, want)), key
 
 
 def test_with_parts_names_the_broken_part():
@@ -238,7 +253,100 @@ def test_with_parts_names_the_broken_part():
     # a right part is not blamed
     good = lambda f, i, g, c: f * c + i * g  # noqa: E731
     with pytest.raises(CheckFailed) as err:
-        check.with_parts(check.lstm_step, check._wrong_step(order="ifog"),
+        check.with_parts(check.lstm_step, ref.wrong_step(order="ifog"),
                          cell_update=(good, check.cell_update))
     assert "fails its own check" not in str(err.value)
     check.with_parts(check.lstm_step, step_using(good), cell_update=(good, check.cell_update))
+
+
+# ---- the stored cases --------------------------------------------------------------------
+
+HINTS = {"forget_gate": check._layer_hints("sigmoid"), "input_gate": check._layer_hints("sigmoid"),
+         "output_gate": check._layer_hints("sigmoid"), "candidate": check._layer_hints("tanh"),
+         "cell_update": check._UPDATE_HINTS, "hidden_state": check._HIDDEN_HINTS,
+         "lstm_step": check._STEP_HINTS, "full_peephole_step": check._PEEPHOLE_HINTS,
+         "coupled_step": check._COUPLED_HINTS, "numerical_gradient": check._NUMGRAD_HINTS,
+         "run_rnn": check._RUN_HINTS, "influence": check._INFLUENCE_HINTS,
+         "sequence_backward": check._SEQUENCE_HINTS}
+
+
+def _same(a, b):
+    if isinstance(a, dict) and isinstance(b, dict):
+        if set(a) != set(b):
+            return False
+        if "data" in a:
+            return a["shape"] == b["shape"] and np.allclose(a["data"], b["data"], rtol=1e-12,
+                                                            atol=1e-14)
+        return all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(u, v) for u, v in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        return np.isclose(a, b, rtol=1e-12, atol=0)
+    return a == b
+
+
+def test_stored_cases_are_what_the_instructors_script_writes():
+    """Rerun coursework/check_data.py in memory: the stored file is up to date (to rounding)."""
+    stored = json.loads((ROOT / "lstm_course" / "checks" / "data" / "coursework.json").read_text())
+    fresh = json.loads(json.dumps(ref.build()))
+    assert set(stored) == set(fresh) == set(HINTS)
+    for name in fresh:
+        assert _same(stored[name], fresh[name]), f"{name}: rerun python coursework/check_data.py"
+
+
+@pytest.mark.parametrize("name", sorted(HINTS))
+def test_every_stored_mistake_has_a_hint_and_shows_on_two_cases(name):
+    """The hints and the stored mistakes agree, and each mistake differs from the truth on at
+    least two cases, so the two-case rule of run_check can name it."""
+    cases = check._cases(name)
+    assert list(HINTS[name]) == list(ref.CHECKS[name][2]) == check._stored()[name]["mistakes"]
+    for key in HINTS[name]:
+        differs = [c for c in cases if c.wrong[key] is not None
+                   and not _close(c.wrong[key], c.want, 1e-6, 1e-8)]
+        assert len(differs) >= 2, f"{name}/{key}: differs from the truth on {len(differs)} case(s)"
+
+
+@pytest.mark.parametrize("name", sorted(HINTS))
+def test_each_mistake_model_gets_its_own_hint(name):
+    """A function that makes exactly one known mistake is told that mistake."""
+    fns = {key: _stored_as_function(name, key) for key in HINTS[name]}
+    for key, fn in fns.items():
+        with pytest.raises(CheckFailed) as err:
+            getattr(check, name)(fn)
+        assert HINTS[name][key] in str(err.value), (key, str(err.value))
+
+
+def _stored_as_function(name, key):
+    """A student function that returns, case by case, the stored output of mistake ``key``."""
+    cases = check._cases(name)
+
+    def lookup(*args):
+        for c in cases:
+            a0, b0 = np.asarray(args[0]), np.asarray(c.args[0])
+            if a0.shape == b0.shape and np.array_equal(a0, b0):
+                if c.wrong[key] is None:
+                    raise ValueError("this mistake does not apply here")
+                return c.wrong[key]
+        raise KeyError("unknown case")
+
+    if name == "numerical_gradient":
+        return lambda f, a, eps: lookup(a)
+    return lookup
+
+
+def test_the_module_computes_no_graded_function():
+    """checks/coursework.py has no matrix product, no activation and no import of a library
+    function: nothing in it can be turned into an answer."""
+    tree = ast.parse((ROOT / "lstm_course" / "checks" / "coursework.py").read_text())
+    for node in ast.walk(tree):
+        assert not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult)), node.lineno
+        if isinstance(node, ast.Call):
+            f = node.func
+            called = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            assert called not in {"tanh", "sigmoid", "exp", "concatenate", "dot", "matmul",
+                                  "einsum", "rnn_forward", "lstm_step", "lstm_backward",
+                                  "numerical_gradient"}, (called, node.lineno)
+        if isinstance(node, ast.ImportFrom) and node.level == 2:  # from ..x import y
+            assert all(a.name.endswith("Params") for a in node.names), ast.dump(node)
+        if isinstance(node, ast.ImportFrom) and node.level == 1:  # from . import / from .x import
+            assert node.module is None, ast.dump(node)

@@ -52,19 +52,37 @@ WRONG_WORDS = {
 }
 
 # Submissions that try to score without solving anything, one of each kind in issue 15.
-# "package": answers taken from lstm_course, imported or called (the checks' own mistake
-# models included, which are one flag away from the answer).
+# "package": answers delegated to lstm_course's library (the self-checks hold no reference
+# code since they compare with stored values: tests/test_checks_coursework.py).
 PACKAGE = {
     "recurrence": {
-        "run_rnn": "from lstm_course.checks.coursework import _run_article as run_rnn",
-        "influence": ("def influence(x, W, b, h0, delta):\n"
-                      "    from lstm_course.checks import coursework as c\n"
-                      "    return c._influence_of(x, W, b, h0, delta)"),
+        "run_rnn": ("from lstm_course import rnn as R\n"
+                    "def run_rnn(x, W, b, h0):\n"
+                    "    H = W.shape[0]\n"
+                    "    p = R.RNNParams(W[:, H:], W[:, :H], b, 0 * b)\n"
+                    "    return R.rnn_forward(x, p, state=h0)[0]"),
+        "influence": ("from lstm_course import rnn as R\n"
+                      "def influence(x, W, b, h0, delta):\n"
+                      "    H = W.shape[0]\n"
+                      "    p = R.RNNParams(W[:, H:], W[:, :H], b, 0 * b)\n"
+                      "    x2 = x.copy()\n"
+                      "    x2[:, 0] += delta\n"
+                      "    d = R.rnn_forward(x2, p, state=h0)[0] - R.rnn_forward(x, p, state=h0)[0]\n"
+                      "    return np.linalg.norm(d, axis=-1).mean(axis=0) / delta"),
     },
     "lstm_cell": {
-        "gates": ("from lstm_course.checks.coursework import _layer\n"
-                  "forget_gate = input_gate = output_gate = _layer(sigmoid)\n"
-                  "candidate = _layer(np.tanh)"),
+        "gates": ("from lstm_course import lstm as L\n"
+                  "def _via_lstm(k):\n"
+                  "    def gate(x_t, h_prev, W, b):\n"
+                  "        H = W.shape[0]\n"
+                  "        Z, bb = np.zeros((4 * H, W.shape[1])), np.zeros(4 * H)\n"
+                  "        Z[k * H:(k + 1) * H], bb[k * H:(k + 1) * H] = W, b\n"
+                  "        p = L.LSTMParams(Z[:, H:], Z[:, :H], bb, 0 * bb)\n"
+                  "        _, _, g = L.lstm_step(x_t, (h_prev, 0 * h_prev), p, return_gates=True)\n"
+                  "        return g['ifgo'[k]]\n"
+                  "    return gate\n"
+                  "forget_gate, input_gate = _via_lstm(1), _via_lstm(0)\n"
+                  "candidate, output_gate = _via_lstm(2), _via_lstm(3)"),
         "lstm_step": ("from lstm_course import lstm as L\n"
                       "def lstm_step(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):\n"
                       "    return L.lstm_step(x_t, (h_prev, c_prev), L.LSTMParams(W_ih, W_hh, b_ih, b_hh))"),

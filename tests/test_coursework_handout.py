@@ -86,27 +86,49 @@ def test_wheel_has_the_package_without_instructor_material(bundles):
         assert next(out.glob("*.whl")).name == wheel.name
 
 
-# The visible self-checks of lstm_course.checks.coursework compute their expected values
-# with code that solves the graded functions (each mistake model with its flags at the
-# defaults is the answer), and gradcheck.numerical_gradient is the bptt answer. The
-# integrity guard makes calling them score nothing, but a student can read them in the
-# wheel. Removing them needs self-checks that compare with stored values.
-REFERENCES_IN_THE_WHEEL = {
-    "lstm_course/checks/coursework.py": ["def _run_article(", "def _influence_of(",
-                                         "def _sequence_variant(", "def _full_peephole("],
-    "lstm_course/gradcheck.py": ["def numerical_gradient("],
+# What solved graded functions before the self-checks compared with stored values: the
+# references and mistake models (each one flag away from the answer) now in
+# coursework/check_data.py, and gradcheck.numerical_gradient, the bptt answer.
+REFERENCE_CODE = {  # file -> what must not be in it ("*": any file of the wheel)
+    "lstm_course/checks/coursework.py": [
+        "def _run_article(", "def _influence_of(", "def _sequence_variant(", "def _full_peephole(",
+        "def _wrong_step(", "def _layer(", "def _coupled_wrong(", "def _forward_diff("],
+    "*": ["def numerical_gradient(f,", "def run_article(", "def influence_of(",
+          "def sequence_variant(", "def full_peephole(", "def coupled_wrong("],
 }
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (issue 15): the self-checks' references "
-                   "for the graded functions are in the wheel")
+def _imported(path, text):
+    """Every module ``path``'s code imports, relative imports resolved (``a.b`` and ``a.b.c``
+    for ``from a.b import c``)."""
+    import ast
+    package = path[:-3].replace("/", ".").split(".")[:-1]  # the package the module is in
+    found = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            mod = ".".join(base + ([node.module] if node.module else []))
+            found.add(mod)
+            found |= {f"{mod}.{a.name}" for a in node.names}
+    return found
+
+
 def test_wheel_holds_no_reference_solution_of_a_graded_function(bundles):
     wheel = next(bundles["recurrence"].glob("*.whl"))
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
-        found = [(n, d) for n, defs in REFERENCES_IN_THE_WHEEL.items() if n in names
-                 for d in defs if d in z.read(n).decode()]
+        texts = {n: z.read(n).decode() for n in names if n.endswith(".py")}
+        data = z.read("lstm_course/checks/data/coursework.json").decode()  # the stored cases
+    found = [(n, d) for n, text in texts.items()
+             for d in REFERENCE_CODE["*"] + REFERENCE_CODE.get(n, []) if d in text]
     assert not found, found
+    # and no module of the wheel imports a module left out of it
+    left_out = {rel[:-3].replace("/", ".") for rel in handout.INSTRUCTOR_ONLY}
+    imports = [(n, m) for n, text in texts.items() for m in _imported(n, text) & left_out]
+    assert not imports, imports
+    assert '"sequence_backward"' in data and "def " not in data
 
 
 def test_the_bundle_installs_outside_the_repository(venv):

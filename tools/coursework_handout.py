@@ -28,12 +28,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = ("recurrence", "lstm_cell", "bptt", "variants")
 
-# Files of lstm_course that only the grader uses. The hidden tests load
+# Files of lstm_course left out of the student wheel. The hidden tests load
 # checks/integrity.py (the guard that a graded function is the student's own work) on the
-# instructor's machine; students never run it, and need not study it. The solutions,
-# hidden tests and their references are in coursework/source/, which is not part of the
-# package at all.
-INSTRUCTOR_ONLY = ("lstm_course/checks/integrity.py",)
+# instructor's machine; students never run it, and need not study it. gradcheck.py's
+# numerical_gradient is the answer to the bptt assignment's first part; the book, read from
+# the repository, keeps the module, and no other module of the package imports it. The
+# solutions, hidden tests and the reference code behind the self-checks' stored values
+# (coursework/check_data.py) are in coursework/, which is not part of the package at all.
+INSTRUCTOR_ONLY = ("lstm_course/checks/integrity.py", "lstm_course/gradcheck.py")
 
 STUDENT_REQUIREMENTS = """\
 # The {assignment} assignment of the LSTM course. From this folder:

@@ -27,19 +27,30 @@ class CheckFailed(AssertionError):
 
 @dataclass(frozen=True)
 class Case:
-    """One set of arguments to try, with a short description for messages."""
+    """One set of arguments to try, with a short description for messages.
+
+    ``want`` is the stored expected output, used when the check has no reference
+    function; ``wrong`` maps a ``Mistake.key`` to that mistake's stored output.
+    """
 
     args: tuple
     description: str
     kwargs: dict | None = None
+    want: Any = None
+    wrong: dict | None = None
 
 
 @dataclass(frozen=True)
 class Mistake:
-    """A known wrong implementation and the hint to give when the output matches it."""
+    """A known wrong implementation and the hint to give when the output matches it.
+
+    Either ``fn`` computes the wrong output, or ``key`` names it in each case's stored
+    ``Case.wrong``.
+    """
 
     hint: str
-    fn: Callable[..., Any]
+    fn: Callable[..., Any] | None = None
+    key: str | None = None
 
 
 def _as_tuple(out) -> tuple:
@@ -79,6 +90,9 @@ def _describe_mismatch(got, want, output_names: Sequence[str] | None, rtol: floa
 
 
 def _matches(mistake: Mistake, case: Case, got, rtol: float, atol: float) -> bool:
+    if mistake.fn is None:
+        stored = (case.wrong or {}).get(mistake.key)
+        return stored is not None and _close(got, stored, rtol, atol)
     try:
         return _close(got, mistake.fn(*case.args, **(case.kwargs or {})), rtol, atol)
     except Exception:  # a mistake model that does not apply to this case
@@ -102,7 +116,7 @@ def _matches_again(mistake, student_fn, cases, failed: Case, rtol: float, atol: 
 
 def run_check(
     student_fn: Callable[..., Any],
-    reference_fn: Callable[..., Any],
+    reference_fn: Callable[..., Any] | None,
     cases: Sequence[Case],
     *,
     name: str,
@@ -113,6 +127,8 @@ def run_check(
 ) -> None:
     """Run ``student_fn`` on every case and compare it with ``reference_fn``.
 
+    With ``reference_fn=None`` each case's stored ``Case.want`` is the expected output.
+
     Prints ``"<name>: all N checks passed."`` on success; raises ``CheckFailed``
     naming the first failing case, what differs, and, when the output matches a
     known mistake on that case and on at least one other, the likely cause.
@@ -122,7 +138,7 @@ def run_check(
                         "(pass the function itself, without calling it)")
     for case in cases:
         kwargs = case.kwargs or {}
-        want = reference_fn(*case.args, **kwargs)
+        want = case.want if reference_fn is None else reference_fn(*case.args, **kwargs)
         try:
             got = student_fn(*case.args, **kwargs)
         except NotImplementedError:
