@@ -55,21 +55,21 @@ def _cell_grad_cases():
 
 
 _CELL_GRAD_MISTAKES = [
-    Mistake("you forgot the path through tanh(C_t): h_t = o_t * tanh(C_t) also depends on C_t, "
-            "so add dh_t * o_t * (1 - tanh(C_t)^2) to the gradient from the next step.",
+    Mistake("you forgot the path through tanh(C_t): h_t also depends on C_t, so the gradient "
+            "reaching h_t adds a second term to dC_t (the appendix's equation for dC_t).",
             lambda dh, dcn, o, tc: dcn),
     Mistake("you forgot to add the gradient arriving from the next step: C_t also feeds C_{t+1}, "
-            "so dc_next (= dC_{t+1} * f_{t+1}) must be added.",
+            "and what step t+1 sends back (dc_next) belongs in dC_t too.",
             lambda dh, dcn, o, tc: dh * o * (1 - tc ** 2)),
-    Mistake("the slope of the tanh is missing: multiply dh_t * o_t by tanh'(C_t) = 1 - tanh(C_t)^2.",
+    Mistake("the slope of the tanh is missing on the path from h_t into C_t.",
             lambda dh, dcn, o, tc: dcn + dh * o),
-    Mistake("you multiplied by tanh(C_t) itself; the slope of the tanh is 1 - tanh(C_t)^2.",
+    Mistake("you multiplied by tanh(C_t) itself instead of the tanh's slope.",
             lambda dh, dcn, o, tc: dcn + dh * o * tc),
-    Mistake("the slope of the tanh is 1 - tanh(C_t)^2 (squared), not 1 - tanh(C_t).",
+    Mistake("the slope of the tanh is almost right: check the power of tanh(C_t) in its derivative.",
             lambda dh, dcn, o, tc: dcn + dh * o * (1 - tc)),
-    Mistake("the output gate is missing: h_t = o_t * tanh(C_t), so the path carries a factor o_t.",
+    Mistake("the output gate is missing: the path from h_t into C_t passes through it.",
             lambda dh, dcn, o, tc: dcn + dh * (1 - tc ** 2)),
-    Mistake("that is the gradient of the output gate, dh_t * tanh(C_t), not of the cell state.",
+    Mistake("that is the gradient of the output gate, not of the cell state.",
             lambda dh, dcn, o, tc: dh * tc),
 ]
 
@@ -112,20 +112,18 @@ def _c_new(f, i, g, c_prev):
 
 
 _CELL_UPDATE_MISTAKES = [
-    Mistake("df_t uses the new cell state C_t; the forget gate multiplies the *previous* one, "
-            "so df_t = dC_t * C_{t-1}.",
+    Mistake("df_t uses the new cell state C_t; the forget gate multiplies the *previous* one.",
             lambda dc, f, i, g, cp: (dc * _c_new(f, i, g, cp), dc * g, dc * i, dc * f)),
-    Mistake("di_t and dC~_t are swapped: i_t is multiplied by C~_t, so di_t = dC_t * C~_t "
-            "and dC~_t = dC_t * i_t.",
+    Mistake("di_t and dC~_t are swapped: in a product, the gradient of each factor carries "
+            "the other factor.",
             lambda dc, f, i, g, cp: (dc * cp, dc * i, dc * g, dc * f)),
-    Mistake("dC_{t-1} is missing the forget gate: C_{t-1} enters C_t multiplied by f_t, "
-            "so dC_{t-1} = dC_t * f_t.",
+    Mistake("dC_{t-1} is missing the forget gate: C_{t-1} enters C_t through it.",
             lambda dc, f, i, g, cp: (dc * cp, dc * g, dc * i, dc)),
-    Mistake("each gate got its own value as gradient factor: the factor is the *other* term of "
-            "its product (df_t = dC_t * C_{t-1}, di_t = dC_t * C~_t, dC~_t = dC_t * i_t).",
+    Mistake("each gate got its own value as gradient factor: in a product, the gradient of one "
+            "factor carries the *other* factor.",
             lambda dc, f, i, g, cp: (dc * f, dc * i, dc * g, dc * f)),
-    Mistake("dC_{t-1} = dC_t * f_t, not dC_t * C_{t-1}: the derivative of f_t * C_{t-1} "
-            "with respect to C_{t-1} is f_t.",
+    Mistake("dC_{t-1} was multiplied by C_{t-1}: differentiate the forget term with respect to "
+            "C_{t-1}, not with respect to f_t.",
             lambda dc, f, i, g, cp: (dc * cp, dc * g, dc * i, dc * cp)),
 ]
 
@@ -202,24 +200,24 @@ def _step_cases():
 
 
 _STEP_MISTAKES = [
-    Mistake("you forgot the path through tanh(C_t) into dC_t: h_t = o_t * tanh(C_t), so "
-            "dC_t = dc_next + dh_t * o_t * (1 - tanh(C_t)^2).",
+    Mistake("you forgot the path through tanh(C_t) into dC_t: h_t depends on C_t too "
+            "(the appendix's equation for dC_t).",
             _mistake(tanh_path=False)),
     Mistake("you forgot to add the gradient arriving from the next step: dC_t must include "
             "dc_next (the cell state also feeds step t+1).",
             _mistake(next_grad=False)),
     Mistake("df_t used C_t instead of C_{t-1}: the forget gate multiplies the previous cell "
-            "state, so df_t = dC_t * C_{t-1}.",
+            "state.",
             _mistake(df_uses_c_new=True)),
-    Mistake("di_t and dC~_t are swapped: di_t = dC_t * C~_t and dC~_t = dC_t * i_t.",
+    Mistake("di_t and dC~_t are swapped: in a product, the gradient of each factor carries the other.",
             _mistake(swap_i_g=True)),
-    Mistake("dc_prev is missing the forget gate: dC_{t-1} = dC_t * f_t.",
+    Mistake("dc_prev is missing the forget gate: C_{t-1} enters C_t through it.",
             _mistake(dc_prev_times_f=False)),
-    Mistake("the candidate C~_t is a tanh, so its slope is 1 - C~_t^2, not C~_t * (1 - C~_t).",
+    Mistake("the candidate C~_t is a tanh, but its slope was taken as a sigmoid's.",
             _mistake(candidate_slope="sigmoid")),
-    Mistake("the slope of the candidate's tanh, 1 - C~_t^2, is missing.",
+    Mistake("the slope of the candidate's tanh is missing.",
             _mistake(candidate_slope=None)),
-    Mistake("the sigmoid slopes of the gates, s * (1 - s) for i_t, f_t and o_t, are missing.",
+    Mistake("the sigmoid slopes of the gates i_t, f_t and o_t are missing.",
             _mistake(gate_slopes=False)),
     Mistake("the pre-activation gradients are stacked in the article's order f, i, C~, o; "
             "the parameters use PyTorch's row blocks i, f, g, o.",
@@ -275,11 +273,11 @@ _CLIP_MISTAKES = [
     Mistake("each array was clipped by its own norm; clipping by *global* norm rescales all "
             "arrays by one common factor, computed from the norm of all of them together.",
             _clip_each),
-    Mistake("that is clipping by value (np.clip on every entry), which changes the direction; "
-            "rescale all arrays by min(1, max_norm / (norm + 1e-6)) instead.",
+    Mistake("that is clipping by value (every entry on its own), which changes the direction; "
+            "clipping by global norm rescales all arrays together, keeping the direction.",
             lambda grads, m: (*[np.clip(a, -m, m) for a in grads], float(np.sqrt(sum((a ** 2).sum() for a in grads))))),
-    Mistake("gradients whose norm is already below max_norm must stay as they are: the factor is "
-            "min(1, max_norm / (norm + 1e-6)), never above 1.",
+    Mistake("gradients whose norm is already below max_norm must stay as they are: the common "
+            "factor is never above 1.",
             lambda grads, m: _flat(([a * (m / (clipping.global_norm(grads) + 1e-6)) for a in grads],
                                     clipping.global_norm(grads)))),
     Mistake("the returned norm should be the norm *before* clipping.",

@@ -212,7 +212,7 @@ _TORCH_LAYOUT = ("PyTorch's layout: W_ih is (4H, D) and W_hh is (4H, H), so the 
 
 _STEP_HINTS = {
     "order_ifog": "the row blocks are read in the order i, f, o, g: PyTorch stores them as "
-                  "i, f, g, o (input gate, forget gate, candidate g = C~, output gate).",
+                  "i, f, g, o (input gate, forget gate, candidate g (the article's C~), output gate).",
     "swap_fi": "the forget and input gates are swapped: in PyTorch's layout the first block "
                "of H rows is the input gate i, the second the forget gate f; f_t scales C_{t-1}.",
     "tanh_gates": "the gates use tanh: i, f and o are sigmoids; only the candidate g uses tanh.",

@@ -35,7 +35,7 @@ _COUNT_CASES = [
 ]
 
 _COUNT_MISTAKES = [
-    Mistake("the count is right without the biases: add the bias vectors, 4H entries each.",
+    Mistake("the count is right without the biases: the bias vectors are missing.",
             lambda D, H: 4 * H * (D + H)),
     Mistake("you counted one bias vector per block, as the article writes b_f, but torch.nn.LSTM "
             "stores two (b_ih and b_hh, kept for cuDNN compatibility): count both.",
@@ -120,13 +120,13 @@ _LOGIT_CASES = [
 _LOGIT_MISTAKES = [
     Mistake("the sign is flipped: a gate value above 0.5 needs a positive pre-activation.",
             lambda g: -_ref_logit(g)),
-    Mistake("you returned log(g): that inverts exp, not the sigmoid; write sigma(a) = g out and "
-            "solve it for a step by step.", lambda g: np.log(g)),
-    Mistake("you inverted tanh (arctanh) instead of the sigmoid: solve 1 / (1 + exp(-a)) = g for a.",
+    Mistake("you returned log(g): that inverts exp, not the sigmoid; write the sigmoid's "
+            "equation out and solve it for a step by step.", lambda g: np.log(g)),
+    Mistake("you inverted tanh (arctanh) instead of the sigmoid.",
             lambda g: np.arctanh(g)),
     Mistake("you applied the sigmoid to g instead of inverting it.", lambda g: sigmoid(g)),
-    Mistake("you returned log(1 - g): solve 1 / (1 + exp(-a)) = g for a; check your answer by "
-            "applying the sigmoid to it.",
+    Mistake("you returned log(1 - g): solve the sigmoid's equation for a and check your answer "
+            "by applying the sigmoid to it.",
             lambda g: np.log1p(-g)),
 ]
 

@@ -62,16 +62,16 @@ _STEP_MISTAKES = [
     Mistake("you concatenated [x_t, h_{t-1}]: the article's order is [h_{t-1}, x_t] (h first), "
             "and W's first H columns are the ones that multiply h_{t-1}.",
             lambda x, h, W, b: np.tanh(np.concatenate([x, h], axis=1) @ W.T + b)),
-    Mistake("the values look like a sigmoid: a plain RNN's layer is tanh (np.tanh), "
+    Mistake("the values look like a sigmoid: a plain RNN's layer is tanh, "
             "so h_t lies in (-1, 1), not (0, 1).",
             lambda x, h, W, b: sigmoid(_concat_hx(x, h) @ W.T + b)),
-    Mistake("the nonlinearity is missing: apply np.tanh to W . [h_{t-1}, x_t] + b.",
+    Mistake("the nonlinearity is missing: the new state is squashed (the RNN's equation in chapter 1).",
             lambda x, h, W, b: _concat_hx(x, h) @ W.T + b),
     Mistake("that is a ReLU, max(0, .): the article's RNN uses tanh.",
             lambda x, h, W, b: np.maximum(_concat_hx(x, h) @ W.T + b, 0)),
     Mistake("the bias b is missing: add it before the tanh.",
             lambda x, h, W, b: np.tanh(_concat_hx(x, h) @ W.T)),
-    Mistake("the bias was added after the tanh: it belongs inside, tanh(W . [h_{t-1}, x_t] + b).",
+    Mistake("the bias was added after the tanh: it belongs inside.",
             lambda x, h, W, b: np.tanh(_concat_hx(x, h) @ W.T) + b),
     Mistake("h_{t-1} has no effect in your step: concatenate it with x_t, so the "
             "network can carry information forward.",
@@ -140,12 +140,11 @@ _UNROLL_MISTAKES = [
     Mistake("your states are shifted by one step: you stored h_{t-1} (starting with h0) instead of "
             "h_t. Store the state *after* each step, so hs[:, 0] is h_1 and hs[:, -1] is h_T.",
             _unroll_shifted),
-    Mistake("every step starts from h0: update the state inside the loop (h = step(x_t, h, p)) "
-            "so each step reads the previous step's output.",
+    Mistake("every step starts from h0: each step must read the previous step's output.",
             _unroll_no_carry),
     Mistake("your loop ignores h0 and starts from zeros: start from the h0 you were given.",
             _unroll_zero_start),
-    Mistake("you ran through time backwards: step t = 0, 1, ..., T-1 in order.",
+    Mistake("you ran through time backwards: go from the first step to the last, in order.",
             _unroll_reversed),
     Mistake("every entry holds the final state h_T: append a copy of h after each step, "
             "not the same variable at the end.",
@@ -183,19 +182,19 @@ def _backward_cases():
 
 
 _BACKWARD_MISTAKES = [
-    Mistake("the factor tanh'(.) = 1 - h_t**2 is missing: multiply dL/dh_t by it elementwise "
-            "before the matrix product.",
+    Mistake("the tanh's slope is missing: the gradient passes back through the tanh before "
+            "the matrix product (chapter 2's backward step).",
             lambda dh, h, W: dh @ W),
-    Mistake("you multiplied by W_hh^T: the forward step computes h_{t-1} @ W_hh.T, so the "
-            "gradient flows back through W_hh itself, (...) @ W_hh.",
+    Mistake("you multiplied by W_hh^T: look at how the forward step applies W_hh; the way back "
+            "transposes that.",
             lambda dh, h, W: (dh * (1 - h * h)) @ W.T),
-    Mistake("tanh' was applied again to h_t: h_t is already the tanh's output, so "
-            "tanh'(a_t) = 1 - h_t**2 (not 1 - tanh(h_t)**2).",
+    Mistake("tanh' was applied again to h_t: h_t is already the tanh's output, so its slope "
+            "is written with h_t itself.",
             lambda dh, h, W: (dh * (1 - np.tanh(h) ** 2)) @ W),
-    Mistake("h_t * (1 - h_t) is the sigmoid's derivative: for tanh it is 1 - h_t**2.",
+    Mistake("h_t * (1 - h_t) is the sigmoid's derivative, not the tanh's.",
             lambda dh, h, W: (dh * h * (1 - h)) @ W),
-    Mistake("the factor 1 - h_t**2 was applied after the matrix product: it belongs to step t's "
-            "pre-activation, so multiply dL/dh_t by it first, then by W_hh.",
+    Mistake("the tanh's slope was applied after the matrix product: it belongs to step t's "
+            "pre-activation, so it comes first.",
             lambda dh, h, W: (dh @ W) * (1 - h * h)),
 ]
 

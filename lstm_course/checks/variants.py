@@ -70,13 +70,11 @@ def _peephole_cases():
 
 _PEEPHOLE_MISTAKES = [
     Mistake("the output gate peeks at the old cell state C_{t-1}; it should see the NEW "
-            "C_t: compute C_t first, then o_t = sigma(a_o + W_co * C_t).",
+            "C_t, so compute C_t first.",
             _peephole_variant(out_sees="old")),
-    Mistake("that is an LSTM without peepholes: add W_ci * C_{t-1} to the input gate's and "
-            "W_cf * C_{t-1} to the forget gate's pre-activation, and W_co * C_t to the "
-            "output gate's.", _peephole_variant(use_peep=False)),
-    Mistake("h_t = o_t * C_t: the cell state passes through tanh before the output gate, "
-            "h_t = o_t * tanh(C_t).", _peephole_variant(tanh_out=False)),
+    Mistake("that is an LSTM without peepholes: each gate's pre-activation also gets a term "
+            "from the cell state (the peephole equations of chapter 6).", _peephole_variant(use_peep=False)),
+    Mistake("h_t skips the tanh: the cell state passes through tanh before the output gate.", _peephole_variant(tanh_out=False)),
     Mistake("the input and forget gates are swapped: the rows of p.W_ih come in the "
             "blocks i, f, g, o (PyTorch's order), and W_ci belongs to i, W_cf to f.",
             _peephole_variant(swap_if=True)),
@@ -108,14 +106,13 @@ def _coupled_cases():
 
 
 _COUPLED_MISTAKES = [
-    Mistake("f_t and 1 - f_t are swapped: f_t says how much of the OLD cell is kept, so "
-            "C_t = f_t * C_{t-1} + (1 - f_t) * C~_t.",
+    Mistake("f_t and 1 - f_t are swapped: f_t says how much of the OLD cell is kept.",
             lambda f, C, Ct: (1 - f) * C + f * Ct),
-    Mistake("the write is not coupled: C~_t enters whole, as if i_t = 1. Coupling writes "
-            "only the share that was forgotten: (1 - f_t) * C~_t.",
+    Mistake("the write is not coupled: C~_t enters whole, as if i_t were 1. Coupling writes "
+            "only the share that was forgotten.",
             lambda f, C, Ct: f * C + Ct),
-    Mistake("f_t scales both terms; the new value is written with the complement "
-            "1 - f_t, so that the two shares add up to one.",
+    Mistake("f_t scales both terms; the new value is written with the complement of f_t, "
+            "so that the two shares add up to one.",
             lambda f, C, Ct: f * (C + Ct)),
     Mistake("the old cell is not gated: C_{t-1} must be scaled by f_t as well.",
             lambda f, C, Ct: C + (1 - f) * Ct),
