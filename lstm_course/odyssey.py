@@ -48,6 +48,7 @@ from torch import nn
 
 from . import _validate as V
 from . import tasks as _tasks
+from .seeds import GAP_PROTOCOL
 from .train import SequenceModel, train
 
 __all__ = ["OdysseyLSTM", "OdysseyModel", "CONFIGS", "CONFIG_NAMES", "TASKS",
@@ -72,13 +73,20 @@ CONFIGS = {
 }
 CONFIG_NAMES = tuple(CONFIGS)
 
-# task name -> settings; "metric" is what a run reports
+# task name -> settings; "metric" is what a run reports. The country task is the
+# course's shared gap protocol (seeds.GAP_PROTOCOL, also used by chapters 2 and 5) at
+# one gap, so its settings are read from it and cannot drift apart; the adding
+# problem has settings of its own (no early stop: every run gets the full budget).
+_P = GAP_PROTOCOL
 TASKS = {
     "adding": {"T": 50, "batch": 64, "hidden_size": 32, "lr": 1e-2, "clip": 1.0,
-               "loss": "mse", "metric": "eval_mse", "eval_every": 50},
-    "country": {"gap": 20, "batch": 32, "hidden_size": 32, "lr": 3e-3, "clip": 1.0,
-                "loss": "ce", "metric": "eval_accuracy", "eval_every": 50,
-                "n_countries": 4},
+               "loss": "mse", "metric": "eval_mse", "steps": 800, "eval_every": 50,
+               "eval_batches": 4, "stop_at": None, "seeds": (0, 1, 2)},
+    "country": {"gap": 20, "batch": _P.batch, "hidden_size": _P.hidden_size, "lr": _P.lr,
+                "clip": _P.clip, "loss": "ce", "metric": "eval_accuracy",
+                "steps": _P.steps, "eval_every": _P.eval_every,
+                "eval_batches": _P.eval_batches, "stop_at": _P.stop_accuracy,
+                "seeds": tuple(_P.seeds), "n_countries": _P.n_countries},
 }
 
 
@@ -254,18 +262,22 @@ def _make_batch(task: str, s: dict):
     return make
 
 
-def run_odyssey(configs, task: str = "adding", seeds=(0, 1, 2), steps: int = 400, *,
+def run_odyssey(configs, task: str = "adding", seeds=None, steps: int | None = None, *,
                 progress: bool | None = None, **overrides) -> list[dict]:
     """Train each configuration in ``configs`` on ``task`` once per seed.
 
     configs: names from :data:`CONFIGS`; task: "adding" (metric: held-out MSE,
     baseline 1/6) or "country" (metric: held-out accuracy, chance 1/n_countries);
-    overrides: replace task settings of :data:`TASKS` (e.g. ``T=100``).
+    seeds, steps: default to the task's (:data:`TASKS`); overrides: replace other task
+    settings of :data:`TASKS` (e.g. ``T=100``). A run stops early after an evaluation
+    that reaches the task's ``stop_at`` (country: accuracy >=
+    ``seeds.GAP_PROTOCOL.stop_accuracy``; adding: never).
     Returns one dict per run: ``config, seed, metric, value, steps, curve_steps,
-    curve`` (``value`` is the final held-out metric, ``curve`` the metric at the
-    evaluation steps ``curve_steps``). Every run uses the same seed for the model and
-    the data, so two configurations with the same seed see the same batches.
-    Set ``torch.set_num_threads(1)`` first for results that repeat bit for bit.
+    curve`` (``value`` is the final held-out metric, ``steps`` the steps run, ``curve``
+    the metric at the evaluation steps ``curve_steps``). Every run uses the same seed
+    for the model and the data, so two configurations with the same seed see the same
+    batches. Set ``torch.set_num_threads(1)`` first for results that repeat bit for bit
+    on one machine (another CPU's kernels round differently; see ``tests/test_odyssey.py``).
     """
     if isinstance(configs, str):
         configs = [configs]
@@ -275,26 +287,29 @@ def run_odyssey(configs, task: str = "adding", seeds=(0, 1, 2), steps: int = 400
     for c in configs:
         _check_config(c)
     s = dict(_check_task(task))
-    allowed = set(s) - {"metric", "loss"}
+    allowed = set(s) - {"metric", "loss", "seeds", "steps"}
     bad = sorted(set(overrides) - allowed)
     if bad:
         raise ValueError(f"overrides: unknown or fixed task setting(s) {bad}; "
                          f"allowed: {sorted(allowed)}")
     s.update(overrides)
-    seeds = list(seeds)
+    seeds = list(s["seeds"] if seeds is None else seeds)
     if not seeds or any(isinstance(q, bool) or not isinstance(q, Integral) or q < 0
                         for q in seeds):
         raise ValueError(f"seeds: expected non-negative integers, got {seeds!r}")
+    steps = s["steps"] if steps is None else steps
     if isinstance(steps, bool) or not isinstance(steps, Integral) or steps < 1:
         raise ValueError(f"steps: expected a positive integer, got {steps!r}")
     make = _make_batch(task, s)
+    stop_on = "loss" if s["loss"] == "mse" else "accuracy"
     records = []
     for c in configs:
         for seed in seeds:
             model = make_model(c, task, int(seed), **overrides)
             hist = train(model, make, int(steps), lr=s["lr"], loss=s["loss"],
                          clip=s["clip"], seed=int(seed), eval_every=s["eval_every"],
-                         progress=progress)
+                         eval_batches=s["eval_batches"], stop_at=s["stop_at"],
+                         stop_on=stop_on, progress=progress)
             value = (hist.final_eval_loss if s["loss"] == "mse"
                      else hist.final_eval_accuracy)
             curve = (hist.eval_loss if s["loss"] == "mse" else hist.eval_accuracy)

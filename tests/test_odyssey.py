@@ -1,4 +1,5 @@
 """The configurable torch LSTM of ``lstm_course.odyssey`` and the stored odyssey results."""
+import dataclasses
 import json
 from pathlib import Path
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_course import odyssey, variants
+from lstm_course import odyssey, seeds, variants
 from lstm_course.train import SequenceModel
 
 RESULTS = Path(__file__).resolve().parents[1] / "book" / "data" / "odyssey_results.json"
@@ -160,24 +161,91 @@ def test_stored_results_are_complete():
         assert len(seeds) >= 3
 
 
-# Re-running one stored configuration + seed reproduces its figure. On the machine
-# that wrote the file (one torch thread) the run repeats bit for bit; another CPU or
-# BLAS build may round differently, so the final accuracy may move by up to 3 of the
-# 128 held-out sentences (0.025) at any evaluation. The untrained model's accuracy
-# must agree to 1e-6.
-REPRO = ("NIG", "country", 1)  # a run whose accuracy curve wanders: a sharp fingerprint
-REPRO_TOL = 0.025
+def _as_stored(settings: dict) -> dict:
+    return {**settings, "seeds": list(settings["seeds"])}
 
 
-def test_a_stored_run_reproduces():
+def test_stored_settings_are_the_current_ones():
+    """After a change to ``odyssey.TASKS`` or ``seeds.GAP_PROTOCOL``, re-run
+    ``python benchmarks/odyssey.py``: the chapter must not describe other settings."""
     data = _stored()
-    config, task, seed = REPRO
-    block = data["tasks"][task]
-    stored = next(r for r in block["records"] if r["config"] == config and r["seed"] == seed)
-    (rec,) = odyssey.run_odyssey([config], task, [seed], block["settings"]["steps"],
-                                 progress=False)
-    assert rec["curve"][0] == pytest.approx(stored["curve"][0], abs=1e-6)
-    assert rec["curve_steps"] == stored["curve_steps"]
-    assert rec["curve"] == pytest.approx(stored["curve"], abs=REPRO_TOL)
-    assert rec["value"] == pytest.approx(stored["value"], abs=REPRO_TOL)
-    assert rec["steps"] == stored["steps"]
+    for task in odyssey.TASKS:
+        assert data["tasks"][task]["settings"] == _as_stored(odyssey.TASKS[task]), task
+
+
+def test_country_task_is_the_gap_protocol():
+    P, s = seeds.GAP_PROTOCOL, odyssey.TASKS["country"]
+    assert (s["hidden_size"], s["batch"], s["lr"], s["clip"], s["steps"], s["eval_every"],
+            s["eval_batches"], s["stop_at"], tuple(s["seeds"]), s["n_countries"]) == (
+        P.hidden_size, P.batch, P.lr, P.clip, P.steps, P.eval_every, P.eval_batches,
+        P.stop_accuracy, tuple(P.seeds), P.n_countries)
+
+
+# Reproducing the stored file. Re-run on the machine that wrote it (one torch thread),
+# the script repeats every record bit for bit. Another CPU, or PyTorch's plain kernels
+# (ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 OMP_NUM_THREADS=1, as in
+# the book's portability run), round differently, and training amplifies rounding. With
+# those kernels the whole script gave (see benchmarks/README.md): country task, 26 of 27
+# records identical, the other one 3 held-out sentences apart at one evaluation and equal
+# at the end; adding problem, every final error within 5.1e-4 (20% relative), every
+# solved / unsolved outcome the same, and each first solved step the same or one
+# evaluation (50 steps) apart. So these tests compare what must not move: the untrained
+# models' metric (float32 rounding only; a near-tie may flip one held-out sentence), and
+# the outcome of the runs behind the chapter's sharpest contrast, re-run where cheap.
+UNTRAINED_ACC_TOL = 1 / 128           # one of the 4 x 32 held-out sentences
+UNTRAINED_MSE_REL = 1e-4
+CHANCE_BAR = 0.35                     # country: below it, an accuracy untrained models reach
+
+
+def test_country_runs_are_the_gap_protocols_runs():
+    """The odyssey's standard LSTM on the country task starts from the weights, and sees
+    the batches and held-out sentences, of ``seeds.gap_study("lstm", [gap])`` (the
+    runner of chapters 2 and 5): their first evaluations agree with each other and with
+    the stored runs, and stay at chance as the stored runs do."""
+    gap, steps = odyssey.TASKS["country"]["gap"], 50
+    P = dataclasses.replace(seeds.GAP_PROTOCOL, steps=steps)
+    study = seeds.gap_study("lstm", [gap], protocol=P, progress=False)
+    recs = odyssey.run_odyssey(["LSTM"], "country", steps=steps, progress=False)
+    stored = {r["seed"]: r for r in _stored()["tasks"]["country"]["records"]
+              if r["config"] == "LSTM"}
+    for rec, hist in zip(recs, study.histories[0].eval_accuracy):
+        assert rec["curve_steps"] == study.histories[0].step
+        assert rec["curve"][0] == hist[0]                  # untrained: the same model and data
+        assert rec["curve"] == pytest.approx(list(hist), abs=2 / 128)
+        was = stored[rec["seed"]]
+        n = len(rec["curve"])
+        assert rec["curve_steps"] == was["curve_steps"][:n]
+        assert rec["curve"] == pytest.approx(was["curve"][:n], abs=2 / 128)
+        assert max(rec["curve"]) < CHANCE_BAR and max(was["curve"]) < CHANCE_BAR
+
+
+@pytest.mark.parametrize("task", sorted(odyssey.TASKS))
+def test_untrained_metric_reproduces(task):
+    """The metric before training is a fingerprint of the initial weights, the held-out
+    data and the task settings: every configuration's at the first seed, and every
+    seed's for the standard LSTM."""
+    block = _stored()["tasks"][task]
+    stored = {(r["config"], r["seed"]): r["curve"][0] for r in block["records"]}
+    all_seeds = block["settings"]["seeds"]
+    for config in odyssey.CONFIG_NAMES:
+        some = all_seeds if config == "LSTM" else all_seeds[:1]
+        for rec in odyssey.run_odyssey([config], task, seeds=some, steps=1, progress=False):
+            want = stored[config, rec["seed"]]
+            if task == "country":
+                assert rec["curve"][0] == pytest.approx(want, abs=UNTRAINED_ACC_TOL), config
+            else:
+                assert rec["curve"][0] == pytest.approx(want, rel=UNTRAINED_MSE_REL), config
+
+
+def test_country_outcomes_reproduce():
+    """The country task's sharpest contrast, re-run: without a forget gate (NFG) every
+    seed solves it, as stored, within one evaluation of the stored step (these runs stop
+    early, so the re-run is cheap). The standard LSTM's side of the contrast is checked
+    over its first steps above."""
+    block = _stored()["tasks"]["country"]
+    stored = {r["seed"]: r for r in block["records"] if r["config"] == "NFG"}
+    solved, every = block["settings"]["stop_at"], block["settings"]["eval_every"]
+    for rec in odyssey.run_odyssey(["NFG"], "country", progress=False):
+        was = stored[rec["seed"]]
+        assert rec["value"] >= solved and was["value"] >= solved
+        assert abs(rec["steps"] - was["steps"]) <= every
