@@ -264,21 +264,14 @@ def train_seeds(model: SeedModels, make_batch: Callable[[np.random.Generator], o
     seed is frozen or ``steps`` have run. A progress bar shows unless
     ``LSTM_COURSE_PROGRESS=0``.
     """
-    from .train import LOSSES, _check_nonneg_int, _check_positive_float, progress_enabled
+    from .train import check_settings, progress_enabled
 
     if not isinstance(model, SeedModels):
         raise TypeError(f"model: expected a SeedModels, got {type(model).__name__}")
     if not callable(make_batch):
         raise TypeError(f"make_batch: expected a function rng -> (x, y), got {type(make_batch).__name__}")
-    steps = _check_nonneg_int(steps, "steps")
-    lr = _check_positive_float(lr, "lr")
-    loss = V.check_choice(loss, "loss", LOSSES)
-    clip = _check_positive_float(clip, "clip", allow_none=True)
-    eval_every = V.check_size(eval_every, "eval_every")
-    eval_batches = V.check_size(eval_batches, "eval_batches")
-    stop_on = V.check_choice(stop_on, "stop_on", ("loss", "accuracy"))
-    if stop_on == "accuracy" and loss != "ce" and stop_at is not None:
-        raise ValueError("stop_on: 'accuracy' needs loss='ce', got loss='mse'")
+    steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on = check_settings(
+        steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on)
     show = progress_enabled(progress)
 
     S = model.n_seeds

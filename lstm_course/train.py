@@ -197,6 +197,25 @@ def progress_enabled(progress: bool | None = None) -> bool:
     return progress
 
 
+def check_settings(steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on) -> tuple:
+    """The training loop's settings, checked once (:func:`train` and ``seeds.train_seeds``):
+    ``(steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on)`` normalised, or a
+    ``ValueError`` naming the bad one."""
+    steps = _check_nonneg_int(steps, "steps")
+    lr = _check_positive_float(lr, "lr")
+    loss = V.check_choice(loss, "loss", LOSSES)
+    clip = _check_positive_float(clip, "clip", allow_none=True)
+    eval_every = V.check_size(eval_every, "eval_every")
+    eval_batches = V.check_size(eval_batches, "eval_batches")
+    stop_on = V.check_choice(stop_on, "stop_on", ("loss", "accuracy"))
+    if stop_at is not None:
+        if isinstance(stop_at, bool) or not isinstance(stop_at, Real) or not np.isfinite(stop_at):
+            raise ValueError(f"stop_at: expected a finite number or None, got {stop_at!r}")
+        if stop_on == "accuracy" and loss != "ce":
+            raise ValueError("stop_on: 'accuracy' needs loss='ce', got loss='mse'")
+    return steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on
+
+
 def _split(batch, name: str = "make_batch(rng)") -> tuple[np.ndarray, np.ndarray]:
     """Accept ``(x, y)`` or any object with ``.x`` and ``.y`` (the tasks' batches)."""
     if hasattr(batch, "x") and hasattr(batch, "y"):
@@ -313,19 +332,9 @@ def train(model: SequenceModel, make_batch: Callable[[np.random.Generator], obje
         raise ValueError(f"model: expected a SequenceModel, got {type(model).__name__}")
     if not callable(make_batch):
         raise ValueError(f"make_batch: expected a function rng -> (x, y), got {type(make_batch).__name__}")
-    steps = _check_nonneg_int(steps, "steps")
-    lr = _check_positive_float(lr, "lr")
-    loss = V.check_choice(loss, "loss", LOSSES)
-    clip = _check_positive_float(clip, "clip", allow_none=True)
+    steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on = check_settings(
+        steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on)
     seed = _check_seed(seed)
-    eval_every = V.check_size(eval_every, "eval_every")
-    eval_batches = V.check_size(eval_batches, "eval_batches")
-    stop_on = V.check_choice(stop_on, "stop_on", ("loss", "accuracy"))
-    if stop_at is not None:
-        if isinstance(stop_at, bool) or not isinstance(stop_at, Real) or not np.isfinite(stop_at):
-            raise ValueError(f"stop_at: expected a finite number or None, got {stop_at!r}")
-        if stop_on == "accuracy" and loss != "ce":
-            raise ValueError("stop_on: 'accuracy' needs loss='ce', got loss='mse'")
     show = progress_enabled(progress)
 
     torch.manual_seed(seed)

@@ -93,6 +93,8 @@ def test_bad_arguments():
         seeds.train_seeds(m, 3, 1)
     with pytest.raises(ValueError, match="loss"):
         seeds.train_seeds(m, lambda r: None, 1, loss="l1")
+    with pytest.raises(ValueError, match="stop_at"):
+        seeds.train_seeds(m, lambda r: None, 1, stop_at=float("nan"))
     with pytest.raises(ValueError, match="gaps"):
         seeds.gap_study("rnn", [])
     with pytest.raises(TypeError, match="protocol"):

@@ -15,34 +15,15 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from _browser import CHROMIUM, require_browser, sync_playwright
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-
-def _missing() -> str | None:
-    if sync_playwright is None:
-        return "Playwright's Python package is not installed (pip install -r requirements.txt)"
-    if CHROMIUM is None:
-        return "no Chromium on PATH (Debian: apt-get install chromium)"
-    return None
-
-
-if _missing():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"browser tests cannot run in CI: {_missing()}")
-    pytest.skip(_missing(), allow_module_level=True)
+require_browser("the browser tests")
 
 # Raw TeX that MathJax leaves in the text when it did not run: display and inline
 # delimiters, and the commands the book uses most.

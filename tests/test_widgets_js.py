@@ -9,8 +9,6 @@ Playwright is missing the tests skip with a one-line reason, except in CI.
 from __future__ import annotations
 
 import base64
-import os
-import shutil
 
 import numpy as np
 import pytest
@@ -18,18 +16,9 @@ import pytest
 from lstm_course import counting, rnn
 from lstm_course.widgets import _anywidget, explorer, gates, recurrence, sampling
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
+from _browser import CHROMIUM, require_browser, sync_playwright
 
-_MISSING = ("Playwright's Python package is not installed" if sync_playwright is None
-            else "no Chromium on PATH (Debian: apt-get install chromium)" if CHROMIUM is None else None)
-if _MISSING:
-    if os.environ.get("CI"):
-        raise RuntimeError(f"JavaScript parity tests cannot run in CI: {_MISSING}")
-    pytest.skip(_MISSING, allow_module_level=True)
+require_browser("the JavaScript parity tests")
 
 MODULES = ("gate", "params", "explorer", "sequence", "stepper", "gradient", "temperature")
 TOL = 1e-9
