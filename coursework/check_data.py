@@ -193,6 +193,90 @@ def step_reference(x, h, c, W_ih, W_hh, b_ih, b_hh):
     return lstm.lstm_step(x, (h, c), lstm.LSTMParams(W_ih, W_hh, b_ih, b_hh))
 
 
+# ---- a step in cs231n's layout and the converters from and to PyTorch's -------------------
+# cs231n: Wx (D, 4H), Wh (H, 4H), b (4H,), columns in blocks i, f, o, g;
+# PyTorch: W_ih (4H, D), W_hh (4H, H), b_ih, b_hh (4H,), rows in blocks i, f, g, o.
+
+def _swap_go(a, H, axis):
+    """Swap the last two blocks of H along ``axis`` (i, f, g, o <-> i, f, o, g)."""
+    i, f, u, v = np.split(a, 4, axis=axis)
+    return np.concatenate([i, f, v, u], axis=axis)
+
+
+def from_torch_reference(W_ih, W_hh, b_ih, b_hh):
+    H = W_hh.shape[1]
+    return (_swap_go(W_ih, H, 0).T.copy(), _swap_go(W_hh, H, 0).T.copy(),
+            _swap_go(b_ih + b_hh, H, 0))
+
+
+def to_torch_reference(Wx, Wh, b):  # the whole bias in b_ih; the check compares b_ih + b_hh
+    H = Wh.shape[0]
+    return (_swap_go(Wx, H, 1).T.copy(), _swap_go(Wh, H, 1).T.copy(), _swap_go(b, H, 0),
+            np.zeros_like(b))
+
+
+def cs231n_reference(x, h, c, Wx, Wh, b):
+    return step_reference(x, h, c, *to_torch_reference(Wx, Wh, b))
+
+
+def cs231n_wrong(**flags):
+    """A step in cs231n's layout with one of wrong_step's mistakes."""
+    def step(x, h, c, Wx, Wh, b):
+        return wrong_step(**flags)(x, h, c, *to_torch_reference(Wx, Wh, b))
+    return step
+
+
+def cs231n_read_as_torch(x, h, c, Wx, Wh, b):
+    """The column blocks read in PyTorch's order i, f, g, o."""
+    return step_reference(x, h, c, Wx.T, Wh.T, b, np.zeros_like(b))
+
+
+CS231N_MISTAKES = {
+    "order_ifgo": cs231n_read_as_torch,
+    "swap_fi": cs231n_wrong(swap_fi=True),
+    "h_from_old": cs231n_wrong(h_from="old"),
+    "no_output_tanh": cs231n_wrong(h_tanh=False),
+    "swap_out": cs231n_wrong(swap_out=True),
+}
+
+
+def cs231n_cases(seed=55):
+    cases = []
+    for (x, h, c, W_ih, W_hh, b_ih, b_hh), what in step_cases(seed):
+        Wx, Wh, b = from_torch_reference(W_ih, W_hh, b_ih, b_hh)
+        cases.append(((x, h, c, Wx, Wh, b), what))
+    return cases
+
+
+def torch_param_cases(seed=57):
+    return [(args[3:], what) for args, what in step_cases(seed)]
+
+
+FROM_TORCH_MISTAKES = {
+    "no_reorder": lambda W_ih, W_hh, b_ih, b_hh: (W_ih.T.copy(), W_hh.T.copy(), b_ih + b_hh),
+    "one_bias": lambda W_ih, W_hh, b_ih, b_hh: from_torch_reference(W_ih, W_hh, b_ih, 0 * b_hh),
+}
+
+
+def cs231n_param_cases(seed=59):
+    return [(args[3:], what) for args, what in cs231n_cases(seed)]
+
+
+def _bias_summed(fn):
+    """to_torch as its check sees it: (W_ih, W_hh, b_ih + b_hh); any split of b is right."""
+    def summed(Wx, Wh, b):
+        W_ih, W_hh, b_ih, b_hh = fn(Wx, Wh, b)
+        return W_ih, W_hh, b_ih + b_hh
+    return summed
+
+
+TO_TORCH_MISTAKES = {
+    "no_reorder": lambda Wx, Wh, b: (Wx.T.copy(), Wh.T.copy(), b),
+    "bias_twice": _bias_summed(lambda Wx, Wh, b: (*to_torch_reference(Wx, Wh, b)[:3],
+                                                  to_torch_reference(Wx, Wh, b)[2])),
+}
+
+
 # ---- variants --------------------------------------------------------------------------
 
 def full_peephole(*, out_sees="new", use_peep=True, transposed=False, diagonal_only=False):
@@ -454,6 +538,9 @@ CHECKS = {
     "cell_update": (update_cases(), lambda f, i, g, c: f * c + i * g, UPDATE_MISTAKES),
     "hidden_state": (hidden_cases(), lambda o, c: o * np.tanh(c), HIDDEN_MISTAKES),
     "lstm_step": (step_cases(), step_reference, STEP_MISTAKES),
+    "cs231n_step": (cs231n_cases(), cs231n_reference, CS231N_MISTAKES),
+    "from_torch": (torch_param_cases(), from_torch_reference, FROM_TORCH_MISTAKES),
+    "to_torch": (cs231n_param_cases(), _bias_summed(to_torch_reference), TO_TORCH_MISTAKES),
     "full_peephole_step": (peephole_cases(),
                            lambda x, h, c, p: variants.peephole_step(x, (h, c), p),
                            PEEPHOLE_MISTAKES),

@@ -265,6 +265,8 @@ HINTS = {"forget_gate": check._layer_hints("sigmoid"), "input_gate": check._laye
          "output_gate": check._layer_hints("sigmoid"), "candidate": check._layer_hints("tanh"),
          "cell_update": check._UPDATE_HINTS, "hidden_state": check._HIDDEN_HINTS,
          "lstm_step": check._STEP_HINTS, "full_peephole_step": check._PEEPHOLE_HINTS,
+         "cs231n_step": check._CS231N_HINTS, "from_torch": check._FROM_TORCH_HINTS,
+         "to_torch": check._TO_TORCH_HINTS,
          "coupled_step": check._COUPLED_HINTS, "numerical_gradient": check._NUMGRAD_HINTS,
          "run_rnn": check._RUN_HINTS, "influence": check._INFLUENCE_HINTS,
          "sequence_backward": check._SEQUENCE_HINTS}
@@ -331,6 +333,8 @@ def _stored_as_function(name, key):
 
     if name == "numerical_gradient":
         return lambda f, a, eps: lookup(a)
+    if name == "to_torch":  # stored as (W_ih, W_hh, b_ih + b_hh): return the bias split in two
+        return lambda *a: (lambda W_ih, W_hh, b: (W_ih, W_hh, 0.25 * b, 0.75 * b))(*lookup(*a))
     return lookup
 
 
@@ -350,3 +354,54 @@ def test_the_module_computes_no_graded_function():
             assert all(a.name.endswith("Params") for a in node.names), ast.dump(node)
         if isinstance(node, ast.ImportFrom) and node.level == 1:  # from . import / from .x import
             assert node.module is None, ast.dump(node)
+
+
+# ---- cs231n's layout and the converters --------------------------------------------------
+
+def _swap_go(a, axis):
+    i, f, u, v = np.split(a, 4, axis=axis)
+    return np.concatenate([i, f, v, u], axis=axis)
+
+
+def test_cs231n_checks_accept_right_answers_and_any_bias_split(capsys):
+    def step(x, h, c, Wx, Wh, b):
+        H = h.shape[1]
+        a = x @ Wx + h @ Wh + b
+        i, f, o = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H]), sigmoid(a[:, 2 * H:3 * H])
+        c = f * c + i * np.tanh(a[:, 3 * H:])
+        return o * np.tanh(c), c
+
+    check.cs231n_step(step)
+    check.from_torch(lambda W_ih, W_hh, b_ih, b_hh: (_swap_go(W_ih, 0).T, _swap_go(W_hh, 0).T,
+                                                     _swap_go(b_ih + b_hh, 0)))
+    check.to_torch(lambda Wx, Wh, b: (_swap_go(Wx, 1).T, _swap_go(Wh, 1).T,
+                                      _swap_go(b, 0) / 2, _swap_go(b, 0) / 2))
+    check.to_torch(lambda Wx, Wh, b: (_swap_go(Wx, 1).T, _swap_go(Wh, 1).T,
+                                      np.zeros_like(b), _swap_go(b, 0)))
+    assert capsys.readouterr().out.split("\n")[:4] == [
+        "cs231n_step: all 6 checks passed.", "from_torch: all 6 checks passed.",
+        "to_torch: all 6 checks passed.", "to_torch: all 6 checks passed."]
+
+
+def test_to_torch_says_what_to_return():
+    with pytest.raises(CheckFailed, match=r"return four arrays"):
+        check.to_torch(lambda Wx, Wh, b: (Wx.T, Wh.T, b))
+
+
+def test_the_converters_agree_with_torch():
+    """The references behind the stored values: both layouts compute torch.nn.LSTM's step."""
+    torch = pytest.importorskip("torch")
+    lstm_t = torch.nn.LSTM(3, 2, batch_first=True).double()
+    x = np.random.default_rng(0).normal(size=(2, 4, 3))
+    with torch.no_grad():
+        out, _ = lstm_t(torch.tensor(x))
+    ps = [t.detach().numpy() for t in (lstm_t.weight_ih_l0, lstm_t.weight_hh_l0,
+                                       lstm_t.bias_ih_l0, lstm_t.bias_hh_l0)]
+    Wx, Wh, b = ref.from_torch_reference(*ps)
+    h = c = np.zeros((2, 2))
+    for t in range(4):
+        h, c = ref.cs231n_reference(x[:, t], h, c, Wx, Wh, b)
+        assert np.allclose(h, out[:, t].numpy())
+    back = ref.to_torch_reference(Wx, Wh, b)
+    assert np.allclose(back[0], ps[0]) and np.allclose(back[1], ps[1])
+    assert np.allclose(back[2] + back[3], ps[2] + ps[3])

@@ -83,9 +83,26 @@ PACKAGE = {
                   "    return gate\n"
                   "forget_gate, input_gate = _via_lstm(1), _via_lstm(0)\n"
                   "candidate, output_gate = _via_lstm(2), _via_lstm(3)"),
-        "lstm_step": ("from lstm_course import lstm as L\n"
-                      "def lstm_step(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):\n"
-                      "    return L.lstm_step(x_t, (h_prev, c_prev), L.LSTMParams(W_ih, W_hh, b_ih, b_hh))"),
+        "cs231n_step": ("from lstm_course import lstm as L\n"
+                        "def cs231n_step(x_t, h_prev, c_prev, Wx, Wh, b):\n"
+                        "    H = h_prev.shape[1]\n"
+                        "    k = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]\n"
+                        "    p = L.LSTMParams(Wx.T[k], Wh.T[k], b[k], 0 * b[k])\n"
+                        "    return L.lstm_step(x_t, (h_prev, c_prev), p)"),
+        # no library function converts layouts: the converters go through torch_bridge
+        "convert": ("from lstm_course import lstm as L, torch_bridge as T\n"
+                    "def _via_torch(W_ih, W_hh, b_ih, b_hh):\n"
+                    "    return T.from_torch(T.to_torch(L.LSTMParams(W_ih, W_hh, b_ih, b_hh)))\n"
+                    "def from_torch(W_ih, W_hh, b_ih, b_hh):\n"
+                    "    H = W_hh.shape[1]\n"
+                    "    k = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]\n"
+                    "    p = _via_torch(W_ih, W_hh, b_ih, b_hh)\n"
+                    "    return p.W_ih[k].T, p.W_hh[k].T, (p.b_ih + p.b_hh)[k]\n"
+                    "def to_torch(Wx, Wh, b):\n"
+                    "    H = Wh.shape[0]\n"
+                    "    k = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]\n"
+                    "    p = _via_torch(Wx[:, k].T, Wh[:, k].T, b[k], 0 * b)\n"
+                    "    return p.W_ih, p.W_hh, p.b_ih, p.b_hh"),
     },
     "bptt": {
         "numgrad": "from lstm_course.gradcheck import numerical_gradient",

@@ -19,6 +19,13 @@ A whole step in PyTorch's layout (``torch.nn.LSTMCell``: rows of ``W_ih (4H, D)`
 
 ``lstm_step(fn)``     ``fn(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh) -> (h_t, c_t)``
 
+A step in cs231n's layout (``Wx (D, 4H)``, ``Wh (H, 4H)``, ``b (4H,)``, column blocks
+i, f, o, g) and the converters between the two layouts:
+
+``cs231n_step(fn)``   ``fn(x_t, h_prev, c_prev, Wx, Wh, b) -> (h_t, c_t)``
+``from_torch(fn)``    ``fn(W_ih, W_hh, b_ih, b_hh) -> (Wx, Wh, b)``
+``to_torch(fn)``      ``fn(Wx, Wh, b) -> (W_ih, W_hh, b_ih, b_hh)`` (only ``b_ih + b_hh`` is compared)
+
 Two variants (chapter "Variants on LSTMs"), parameters as in ``lstm_course.variants``:
 
 ``full_peephole_step(fn)`` ``fn(x_t, h_prev, c_prev, p) -> (h_t, c_t)``, peephole matrices (H, H)
@@ -236,6 +243,81 @@ def lstm_step(fn) -> None:
     """
     _check(_shape_hints(fn, "lstm_step", _TORCH_LAYOUT), "lstm_step", ["h_t", "c_t"],
            _STEP_HINTS)
+
+
+# ---- a step in cs231n's layout and the converters from and to PyTorch's --------------
+
+_CS231N_LAYOUT = ("cs231n's layout: Wx is (D, 4H) and Wh is (H, 4H), so x_t Wx + h_{t-1} Wh + b "
+                  "has shape (B, 4H), four blocks of H columns in the order i, f, o, g.")
+
+_CS231N_HINTS = {
+    "order_ifgo": "the column blocks are read in PyTorch's order i, f, g, o: in cs231n's layout "
+                  "they are i, f, o, g (the candidate g is the last block).",
+    "swap_fi": "the forget and input gates are swapped: the first block of H columns is the "
+               "input gate i, the second the forget gate f; f_t scales C_{t-1}.",
+    "h_from_old": "h_t was computed from C_{t-1}: the output reads the cell state of this "
+                  "step, so update the cell first.",
+    "no_output_tanh": "the tanh in the output is missing: h_t is the output gate times the "
+                      "squashed cell state.",
+    "swap_out": "you returned (c_t, h_t): return h_t first, then c_t.",
+}
+
+
+def cs231n_step(fn) -> None:
+    """Check ``fn(x_t, h_prev, c_prev, Wx, Wh, b) -> (h_t, c_t)`` in cs231n's layout.
+
+    ``Wx: (D, 4H)``, ``Wh: (H, 4H)``, ``b: (4H,)``, column blocks i, f, o, g.
+    """
+    _check(_shape_hints(fn, "cs231n_step", _CS231N_LAYOUT), "cs231n_step", ["h_t", "c_t"],
+           _CS231N_HINTS)
+
+
+_CONVERT_LAYOUTS = ("PyTorch stores W_ih (4H, D), W_hh (4H, H) with row blocks i, f, g, o; "
+                    "cs231n stores Wx (D, 4H), Wh (H, 4H) with column blocks i, f, o, g.")
+
+_FROM_TORCH_HINTS = {
+    "no_reorder": "the blocks keep PyTorch's order i, f, g, o: cs231n's columns come in the "
+                  "order i, f, o, g, so two of the blocks change places.",
+    "one_bias": "b is only one of PyTorch's biases: PyTorch adds both b_ih and b_hh to every "
+                "pre-activation, so cs231n's single b must stand for both.",
+}
+
+
+def from_torch(fn) -> None:
+    """Check ``fn(W_ih, W_hh, b_ih, b_hh) -> (Wx, Wh, b)``: PyTorch's layout to cs231n's."""
+    _check(_shape_hints(fn, "from_torch", _CONVERT_LAYOUTS), "from_torch", ["Wx", "Wh", "b"],
+           _FROM_TORCH_HINTS)
+
+
+_TO_TORCH_HINTS = {
+    "no_reorder": "the blocks keep cs231n's order i, f, o, g: PyTorch's rows come in the "
+                  "order i, f, g, o, so two of the blocks change places.",
+    "bias_twice": "b_ih + b_hh is twice the bias: PyTorch adds both biases, so together they "
+                  "must add up to b once (for example all of it in b_ih and zeros in b_hh).",
+}
+
+
+def to_torch(fn) -> None:
+    """Check ``fn(Wx, Wh, b) -> (W_ih, W_hh, b_ih, b_hh)``: cs231n's layout to PyTorch's.
+
+    Only the sum ``b_ih + b_hh`` is compared: any split of ``b`` computes the same step.
+    """
+    fn = _shape_hints(fn, "to_torch", _CONVERT_LAYOUTS)
+
+    @functools.wraps(fn)
+    def summed(Wx, Wh, b):
+        out = fn(Wx, Wh, b)
+        if out is None:
+            return None
+        if not isinstance(out, (tuple, list)) or len(out) != 4:
+            raise ValueError("return four arrays, (W_ih, W_hh, b_ih, b_hh)")
+        W_ih, W_hh, b_ih, b_hh = out
+        return W_ih, W_hh, np.asarray(b_ih) + np.asarray(b_hh)
+
+    _check(summed, "to_torch", ["W_ih", "W_hh", "b_ih + b_hh"], _TO_TORCH_HINTS)
+
+
+__all__ += ["cs231n_step", "from_torch", "to_torch"]
 
 
 # ---- variants ------------------------------------------------------------------------
