@@ -92,6 +92,8 @@ def open_page(browser, url: str, local_prefix: str, width: int = 1200, mode: str
             r.abort()
 
     context.route("**/*", route)
+    # generous: a loaded 2-core machine can take long over a chapter's MathJax
+    context.set_default_timeout(90_000)
     page = context.new_page()
     page.on("console", lambda m: report.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: report.errors.append(f"uncaught: {e}"))
@@ -100,7 +102,7 @@ def open_page(browser, url: str, local_prefix: str, width: int = 1200, mode: str
     page.goto(url, wait_until="load")
     # MathJax typesets asynchronously; wait until it says it is done (pages without it: at once)
     page.wait_for_function("() => !window.MathJax || !MathJax.startup || !MathJax.startup.promise"
-                           " || MathJax.startup.promise.then(() => true)", timeout=30_000)
+                           " || MathJax.startup.promise.then(() => true)", timeout=90_000)
     page.wait_for_load_state("networkidle")
     return context, page, report
 

@@ -130,7 +130,7 @@ ${DARK.join(", ")} { ${vars(themes.dark)} }
 .lstm-w button, .lstm-w select { color: inherit; background: var(--lw-module-face);
   border: 1px solid var(--lw-module-edge); border-radius: 4px; padding: 0.15rem 0.6rem; font: inherit; }
 .lstm-w fieldset { border: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.6rem; }
-.lstm-w legend { float: left; min-width: 6.5rem; padding: 0; }
+.lstm-w legend { float: left; min-width: 6.5rem; padding: 0; margin: 0; width: auto; font-size: inherit; font-weight: normal; }
 .lstm-w pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.9em; margin: 0.3rem 0; }
 `;
   document.head.append(h("style", { id: "lstm-widget-style", text: css }));
@@ -291,11 +291,13 @@ export function drawDiagram(geom, style, flowKeys = {}, label = "") {
   const svg = s("svg", { viewBox: `${x0} ${y0} ${x1 - x0} ${y1 - y0}`, role: "img", "aria-label": label,
                          class: "lw-diagram" });
   const P = (p) => `${p[0]},${Y(p[1])}`;
-  const gEdges = s("g", {}, svg), gDots = s("g", {}, svg), gNodes = s("g", {}, svg), gLabels = s("g", {}, svg);
+  // back to front, as the figures' z-order: module boxes, edges, dots, nodes, labels
+  const gModules = s("g", {}, svg), gEdges = s("g", {}, svg), gDots = s("g", {}, svg);
+  const gNodes = s("g", {}, svg), gLabels = s("g", {}, svg);
   for (const m of geom.modules) {
     s("rect", { x: m.x0, y: Y(m.y1), width: m.x1 - m.x0, height: m.y1 - m.y0, rx: 0.45,
                 fill: "var(--lw-module-face)", stroke: "var(--lw-frame)",
-                "stroke-width": style.module_lw * st.pt, opacity: m.faded ? style.faded_alpha : 1 }, gNodes);
+                "stroke-width": style.module_lw * st.pt, opacity: m.faded ? style.faded_alpha : 1 }, gModules);
   }
   const edges = {};
   for (const e of geom.edges) {

@@ -30,7 +30,7 @@ function render({ model, el }) {
   const n = values().f.length;
   // which unit the sliders edit
   const group = nextGroup();
-  const fs = h("fieldset", { role: "radiogroup" }, [h("legend", { text: "edit" })]);
+  const fs = h("fieldset", { role: "radiogroup" }, [h("legend", { text: "unit the sliders set" })]);
   const radios = [];
   for (let u = 0; u < n; u++) {
     const id = `${group}-${u}`;
