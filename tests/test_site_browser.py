@@ -695,3 +695,29 @@ def test_overflow_check_can_fail(widget_pages, browser):
     bad = w.evaluate(OVERFLOW_JS)
     assert any("scrolls sideways" in b for b in bad) and any("svg spans" in b for b in bad), bad
     context.close()
+
+
+def test_the_explorer_cell_shows_its_arrows_on_the_site(site, browser):
+    """The cell box is painted first, so every arrow inside it is visible: at the middle of
+    each edge's path, the topmost element belongs to that edge (or to a node or label drawn
+    over it), never to the box."""
+    context, page, report, w = open_widget(site, browser, "05_walk_through.html", "explorer")
+    w.locator("svg.lw-diagram").scroll_into_view_if_needed()
+    hidden = page.evaluate("""() => {
+        const svg = document.querySelector('.lstm-widget[data-lstm-module="explorer"] svg.lw-diagram');
+        const out = [];
+        for (const g of svg.querySelectorAll('[data-edge]')) {
+            const path = g.querySelector('path');
+            const len = path.getTotalLength();
+            if (!len) continue;
+            const p = path.getPointAtLength(len / 2);
+            const pt = svg.createSVGPoint(); pt.x = p.x; pt.y = p.y;
+            const sp = pt.matrixTransform(svg.getScreenCTM());
+            const top = document.elementFromPoint(sp.x, sp.y);
+            if (top && top.tagName === 'rect' && !top.closest('[data-edge]')
+                && (top.getAttribute('fill') || '').includes('module')) out.push(g.dataset.edge);
+        }
+        return out;
+    }""")
+    assert not hidden, f"edges hidden under the cell box: {hidden}"
+    context.close()
