@@ -31,7 +31,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from . import _validate as V
-from .tasks import IGNORE_INDEX
+from .tasks import IGNORE_INDEX, country_chance, country_language, country_vocab
+from .train import CELLS, SequenceModel, _split, check_settings, progress_enabled
 
 __all__ = ["SeedModels", "SeedHistory", "train_seeds", "check_seeds", "GapProtocol", "GAP_PROTOCOL",
            "GapStudy", "gap_study"]
@@ -63,8 +64,6 @@ class SeedModels(nn.Module):
     def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int,
                  seeds: Sequence[int], readout: str = "last", forget_bias: float | None = None):
         super().__init__()
-        from .train import SequenceModel  # the single model whose initialisation we copy
-
         self.seeds = check_seeds(seeds)
         singles = [SequenceModel(cell, input_size, hidden_size, output_size, readout=readout,
                                  forget_bias=forget_bias, seed=s) for s in self.seeds]
@@ -95,8 +94,6 @@ class SeedModels(nn.Module):
 
     def single(self, s: int):
         """Copy ``s`` as a ``train.SequenceModel`` (its weights copied, for analysis)."""
-        from .train import SequenceModel
-
         m = SequenceModel(self.cell, self.input_size, self.hidden_size, self.output_size,
                           readout=self.readout, seed=self.seeds[s])
         with torch.no_grad():
@@ -181,8 +178,6 @@ class SeedHistory:
 
 
 def _seed_batches(make_batch, rngs, loss: str, name: str) -> tuple[torch.Tensor, torch.Tensor]:
-    from .train import _split
-
     xs, ys = zip(*(_split(make_batch(r), name) for r in rngs))
     try:
         x = np.stack([V.as_float_array(a, f"{name}.x", dtype=np.float32) for a in xs])
@@ -264,8 +259,6 @@ def train_seeds(model: SeedModels, make_batch: Callable[[np.random.Generator], o
     seed is frozen or ``steps`` have run. A progress bar shows unless
     ``LSTM_COURSE_PROGRESS=0``.
     """
-    from .train import check_settings, progress_enabled
-
     if not isinstance(model, SeedModels):
         raise TypeError(f"model: expected a SeedModels, got {type(model).__name__}")
     if not callable(make_batch):
@@ -427,9 +420,6 @@ def gap_study(cell: str, gaps: Sequence[int], *, forget_bias: float | None = Non
     >>> study.accuracy.shape                              # doctest: +SKIP
     (1, 3)
     """
-    from .tasks import country_chance, country_language, country_vocab
-    from .train import CELLS
-
     cell = V.check_choice(cell, "cell", CELLS)
     if not isinstance(protocol, GapProtocol):
         raise TypeError(f"protocol: expected a GapProtocol, got {type(protocol).__name__}")

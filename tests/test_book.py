@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from lstm_course.report import shown
+
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 
@@ -121,7 +123,6 @@ def stored_float_problems(nb: dict) -> list[str]:
         if value is None:
             continue
         if spec and spec[-1] in "eEfFgG%":
-            from lstm_course.report import shown
             if shown(value, spec) != value:
                 problems.append(f"{key} = {glued[key]} is shown as {spec!r}: glue shown(value, {spec!r})")
         elif len(re.sub(r"[^0-9]", "", glued[key].split("e")[0]).strip("0")) > 4:
