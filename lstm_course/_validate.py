@@ -1,12 +1,21 @@
-"""Checks at the package's public boundary.
+"""Checks at the package's public boundary: the one place input validation lives.
 
 Every public function of the cells calls these before it computes anything, so a
-mistake surfaces as a ``ValueError`` or ``TypeError`` that names the argument, what
-was expected and what was given, never as a silent broadcast or a numpy warning.
+mistake surfaces as an error that names the argument, what was expected and what
+was given, never as a silent broadcast or a numpy warning. Loops over time call the
+cells' unchecked cores: inputs are checked once, at the boundary.
+
+The exception policy:
+
+* ``TypeError`` when the argument has the wrong *type*: an int array where floats
+  belong, a string, a single array where a pair ``(h, c)`` belongs, a bool or float
+  where a size belongs, something that is not a ``np.random.Generator``.
+* ``ValueError`` when the type is right but the *value* is not: a wrong shape or
+  input size, NaN or inf, a size <= 0, an unknown choice, a non-finite forget bias.
 """
 from __future__ import annotations
 
-from numbers import Integral
+from numbers import Integral, Real
 from typing import Sequence
 
 import numpy as np
@@ -152,6 +161,64 @@ def check_grad(g, name: str, shape: tuple, dtype) -> np.ndarray:
         raise ValueError(f"{name}: expected shape {tuple(shape)} (the forward output's), got {g.shape}")
     check_finite(g, name)
     return g
+
+
+def check_dtype(dtype) -> np.dtype:
+    """A float dtype for new parameters: float32 or float64."""
+    dtype = np.dtype(dtype)
+    if dtype not in FLOAT_DTYPES:
+        raise TypeError(f"dtype: expected float32 or float64, got {dtype}")
+    return dtype
+
+
+def check_number(value, name: str) -> float:
+    """A finite real number such as ``forget_bias``: TypeError if not a number, ValueError if not finite."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
+        raise TypeError(f"{name}: expected a number, got {type(value).__name__}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name}: expected a finite number, got {value!r}")
+    return float(value)
+
+
+def check_flag(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected True or False, got {value!r}")
+    return bool(value)
+
+
+def check_input_size(x: np.ndarray, name: str, D: int) -> np.ndarray:
+    """The last axis of an already validated ``x`` (a step or a sequence) must be the params' D."""
+    if x.shape[-1] != D:
+        raise ValueError(f"{name}: expected input size D={D} (from the params' W_ih), got shape {x.shape}")
+    return x
+
+
+def check_pair_grad(dstate, B: int, H: int, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """``dstate = (dh, dc)``, each (B, H) or None for zeros, or None for both (LSTM-like cells)."""
+    if dstate is None:
+        dstate = (None, None)
+    if isinstance(dstate, np.ndarray) or not isinstance(dstate, (tuple, list)) or len(dstate) != 2:
+        extra = f" of length {len(dstate)}" if isinstance(dstate, (tuple, list)) else ""
+        raise TypeError(f"dstate: expected None or a pair (dh_T, dc_T) of arrays each of shape ({B}, {H}), "
+                        f"got {_describe(dstate)}{extra}")
+    return tuple(np.zeros((B, H), dtype) if d is None else check_grad(d, f"dstate[{k}] ({n})", (B, H), dtype)
+                 for k, (d, n) in enumerate(zip(dstate, ("dh_T", "dc_T"))))
+
+
+def check_single_grad(dstate, B: int, H: int, dtype) -> np.ndarray:
+    """``dstate = dh``, (B, H), or None for zeros (RNN and GRU: no cell state)."""
+    if isinstance(dstate, (tuple, list)):
+        raise TypeError(f"dstate: expected None or one array dh_T of shape ({B}, {H}), got a "
+                        f"{type(dstate).__name__} (this cell has no cell state)")
+    return np.zeros((B, H), dtype) if dstate is None else check_grad(dstate, "dstate", (B, H), dtype)
+
+
+def check_cache(cache, cls, forward: str):
+    """A cache must be the NamedTuple that ``forward(..., return_cache=True)`` returned."""
+    if not isinstance(cache, cls):
+        raise TypeError(f"cache: expected the {cls.__name__} from {forward}(..., return_cache=True), "
+                        f"got {type(cache).__name__}")
+    return cache
 
 
 def check_choice(value, name: str, choices: Sequence[str]) -> str:

@@ -16,7 +16,7 @@ Parameters use PyTorch's ``nn.GRU`` layout: ``W_ih (3H, D)``, ``W_hh (3H, H)``,
     h~_t = tanh(W_in x_t + b_in + W_hn (r_t * h_{t-1}) + b_hn)
     h_t = (1 - z_t) * h_{t-1} + z_t * h~_t
 
-The two forms differ in two places (course brief, section 3):
+The two forms differ in two places:
 
 (a) **The meaning of z.** In the article form the z block *is* the article's
     ``z_t``: the share of the new candidate. In the torch form it is the share of the
@@ -58,15 +58,18 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _validate as V
+from . import cells
 from .activations import sigmoid, tanh
 
 __all__ = [
     "GRUParams",
+    "GRUCache",
     "FORMS",
     "init_params",
     "torch_to_article_z",
     "article_to_torch_z",
     "gru_step",
+    "gru_step_backward",
     "gru_forward",
     "gru_backward",
 ]
@@ -87,6 +90,15 @@ class GRUParams(NamedTuple):
     b_hh: np.ndarray
 
 
+class GRUCache(NamedTuple):
+    """What ``gru_backward`` needs from the forward pass. Arrays are time-major."""
+
+    x_tm: np.ndarray  # (T, B, D) the inputs
+    params: GRUParams  # cast to x's dtype
+    hs_tm: np.ndarray  # (T+1, B, H) h_0 .. h_T
+    form: str
+
+
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -103,6 +115,16 @@ def _check_form(form) -> str:
     return V.check_choice(form, "form", FORMS)
 
 
+def _check_step(x_t, h_prev, p, form):
+    """Validate one step's arguments; return them cast to x_t's dtype."""
+    form = _check_form(form)
+    x_t = V.check_step_input(x_t, "x_t")
+    p, D, H = _cast_params(p, x_t.dtype)
+    V.check_input_size(x_t, "x_t", D)
+    h_prev = V.check_single_state(h_prev, x_t.shape[0], H, x_t.dtype, name="h_prev")
+    return x_t, h_prev, p, form
+
+
 # ----------------------------------------------------------------------------- params
 
 
@@ -115,9 +137,7 @@ def init_params(D: int, H: int, rng: np.random.Generator, dtype=np.float64) -> G
     """
     D, H = V.check_size(D, "D"), V.check_size(H, "H")
     rng = V.check_rng(rng)
-    dtype = np.dtype(dtype)
-    if dtype not in V.FLOAT_DTYPES:
-        raise TypeError(f"dtype: expected float32 or float64, got {dtype}")
+    dtype = V.check_dtype(dtype)
     k = 1.0 / np.sqrt(H)
     shapes = ((3 * H, D), (3 * H, H), (3 * H,), (3 * H,))
     return GRUParams(*(rng.uniform(-k, k, size=s).astype(dtype) for s in shapes))
@@ -148,25 +168,21 @@ article_to_torch_z = torch_to_article_z  # negation is an involution
 # ----------------------------------------------------------------------------- one step
 
 
-def _step(xp_t, h, p: GRUParams, H: int, form: str):
-    """One step from the input projection ``xp_t = x_t W_ih^T + b_ih: (B, 3H)``.
-
-    Returns ``h_t`` and the values backward needs.
-    """
-    hp = h @ p.W_hh.T + p.b_hh  # (B, 3H)
-    r = sigmoid(xp_t[:, :H] + hp[:, :H])  # (B, H)
-    z = sigmoid(xp_t[:, H:2 * H] + hp[:, H:2 * H])  # (B, H)
+def _step(x_t, h_prev, p: GRUParams, form: str):
+    """Unchecked core of ``gru_step``: returns h_t and the gates ``(r, z, n)``, each (B, H)."""
+    W_ir, W_iz, W_in = np.split(p.W_ih, 3)  # each (H, D)
+    W_hr, W_hz, W_hn = np.split(p.W_hh, 3)  # each (H, H)
+    b_ir, b_iz, b_in = np.split(p.b_ih, 3)  # each (H,)
+    b_hr, b_hz, b_hn = np.split(p.b_hh, 3)
+    r = sigmoid(x_t @ W_ir.T + b_ir + h_prev @ W_hr.T + b_hr)  # (B, H)
+    z = sigmoid(x_t @ W_iz.T + b_iz + h_prev @ W_hz.T + b_hz)  # (B, H)
     if form == "torch":
-        hn = hp[:, 2 * H:]  # (B, H): W_hn h + b_hn, reset after the product
-        n = tanh(xp_t[:, 2 * H:] + r * hn)
-        h_new = (1 - z) * n + z * h
-        aux = hn
+        n = tanh(x_t @ W_in.T + b_in + r * (h_prev @ W_hn.T + b_hn))  # reset after the product
+        h_t = (1 - z) * n + z * h_prev
     else:
-        rh = r * h  # (B, H): reset before the product
-        n = tanh(xp_t[:, 2 * H:] + rh @ p.W_hh[2 * H:].T + p.b_hh[2 * H:])
-        h_new = (1 - z) * h + z * n
-        aux = rh
-    return h_new, r, z, n, aux
+        n = tanh(x_t @ W_in.T + b_in + (r * h_prev) @ W_hn.T + b_hn)  # reset before it: h~_t
+        h_t = (1 - z) * h_prev + z * n
+    return h_t, (r, z, n)
 
 
 def _gates_dict(r, z, n, form: str) -> dict:
@@ -180,20 +196,65 @@ def gru_step(x_t, h_prev, p: GRUParams, form: str = "torch", return_gates: bool 
     With ``return_gates=True`` returns ``(h_t, gates)``, gates a dict of ``(B, H)``
     arrays ``"r"``, ``"z"``, ``"n"`` (torch) or ``"h_tilde"`` (article).
     """
-    form = _check_form(form)
-    x_t = V.check_step_input(x_t, "x_t")
-    p, D, H = _cast_params(p, x_t.dtype)
-    if x_t.shape[1] != D:
-        raise ValueError(f"x_t: expected input size D={D} (from the params' W_ih), got shape {x_t.shape}")
-    h = V.check_single_state(h_prev, x_t.shape[0], H, x_t.dtype, name="h_prev")
-    xp_t = x_t @ p.W_ih.T + p.b_ih  # (B, 3H)
-    h_new, r, z, n, _ = _step(xp_t, h, p, H, form)
+    x_t, h_prev, p, form = _check_step(x_t, h_prev, p, form)
+    h_t, (r, z, n) = _step(x_t, h_prev, p, form)
     if return_gates:
-        return h_new, _gates_dict(r, z, n, form)
-    return h_new
+        return h_t, _gates_dict(r, z, n, form)
+    return h_t
+
+
+def _step_backward(dh_t, x_t, h_prev, p: GRUParams, form: str):
+    """Unchecked core of ``gru_step_backward``; recomputes the step's forward."""
+    _, (r, z, n) = _step(x_t, h_prev, p, form)
+    W_hn = np.split(p.W_hh, 3)[2]  # (H, H)
+    if form == "torch":
+        # h_t = (1 - z) * n + z * h_{t-1};  n = tanh(a_n + r * hn),  hn = W_hn h_{t-1} + b_hn
+        hn = h_prev @ W_hn.T + np.split(p.b_hh, 3)[2]  # (B, H)
+        dz = dh_t * (h_prev - n)
+        da_n = dh_t * (1 - z) * (1 - n ** 2)  # (B, H)
+        dr = da_n * hn
+        dhn = da_n * r  # the gradient of W_hn h_{t-1} + b_hn
+        dh_prev = dh_t * z
+        h_in = h_prev  # what W_hn multiplies
+    else:
+        # h_t = (1 - z) * h_{t-1} + z * h~;  h~ = tanh(a_n + W_hn (r * h_{t-1}) + b_hn)
+        dz = dh_t * (n - h_prev)
+        da_n = dh_t * z * (1 - n ** 2)
+        drh = da_n @ W_hn  # (B, H): the gradient of r * h_{t-1}
+        dr = drh * h_prev
+        dhn = da_n
+        dh_prev = dh_t * (1 - z) + drh * r
+        h_in = r * h_prev
+    da_r = dr * r * (1 - r)  # sigma' = s (1 - s)
+    da_z = dz * z * (1 - z)
+    dxp = np.concatenate([da_r, da_z, da_n], axis=1)  # (B, 3H): d(x_t W_ih^T + b_ih)
+    dhp_rz = np.concatenate([da_r, da_z], axis=1)  # (B, 2H): d(h_{t-1} W_h{r,z}^T + b_h{r,z})
+    dh_prev = dh_prev + dhp_rz @ p.W_hh[:2 * len(W_hn)]
+    if form == "torch":
+        dh_prev = dh_prev + dhn @ W_hn
+    dW_hh = np.concatenate([dhp_rz.T @ h_prev, dhn.T @ h_in])  # (3H, H)
+    db_hh = np.concatenate([dhp_rz.sum(axis=0), dhn.sum(axis=0)])  # (3H,)
+    dp = GRUParams(dxp.T @ x_t, dW_hh, dxp.sum(axis=0), db_hh)
+    return dxp @ p.W_ih, dp, dh_prev
+
+
+def gru_step_backward(dh_t, x_t, h_prev, p: GRUParams, form: str = "torch"):
+    """Backward of one ``gru_step``: ``dx_t, dp, dh_prev = gru_step_backward(dh_t, x_t, h_prev, p, form)``.
+
+    dh_t: (B, H), the total gradient reaching h_t. Returns dx_t (B, D), dp a GRUParams
+    of gradients, dh_prev (B, H).
+    """
+    x_t, h_prev, p, form = _check_step(x_t, h_prev, p, form)
+    dh_t = V.check_grad(dh_t, "dh_t", h_prev.shape, x_t.dtype)
+    return _step_backward(dh_t, x_t, h_prev, p, form)
 
 
 # ----------------------------------------------------------------------------- sequence
+
+
+def _core_step(x_t, h, p, form):
+    h_t, (r, z, n) = _step(x_t, h, p, form)
+    return h_t, _gates_dict(r, z, n, form)
 
 
 def gru_forward(x, p: GRUParams, state=None, form: str = "torch",
@@ -201,96 +262,34 @@ def gru_forward(x, p: GRUParams, state=None, form: str = "torch",
     """Run a GRU over a whole sequence.
 
     x: (B, T, D)   state: h0 (B, H) or None (zeros)
-    Returns ``hs (B, T, H), h_T (B, H)``, then ``cache`` if ``return_cache``, then
-    ``gates`` (dict of ``(B, T, H)`` arrays) if ``return_gates``, in that order.
+    Returns ``Forward(hs, state)``: ``hs (B, T, H)``, ``state = h_T (B, H)``; then a
+    ``cache`` field (for ``gru_backward``) if ``return_cache``, then ``gates`` (dict
+    of ``(B, T, H)`` arrays) if ``return_gates``, in that order.
     """
     form = _check_form(form)
     x = V.check_sequence(x, "x")
     p, D, H = _cast_params(p, x.dtype)
-    if x.shape[2] != D:
-        raise ValueError(f"x: expected input size D={D} (from the params' W_ih), got shape {x.shape}")
-    B, T, _ = x.shape
-    h0 = V.check_single_state(state, B, H, x.dtype)
-
-    xp = x @ p.W_ih.T + p.b_ih  # (B, T, 3H): input projections of all steps at once
-    hs = np.empty((B, T, H), dtype=x.dtype)
-    r = np.empty_like(hs)
-    z = np.empty_like(hs)
-    n = np.empty_like(hs)
-    aux = np.empty_like(hs)  # torch: W_hn h + b_hn; article: r * h
-    h = h0
-    for t in range(T):
-        h, r[:, t], z[:, t], n[:, t], aux[:, t] = _step(xp[:, t], h, p, H, form)
-        hs[:, t] = h
-    if not return_cache:
-        out = [hs, h]
-    else:  # the caller gets copies, so editing hs or the gates cannot corrupt backward
-        out = [hs.copy(), h, {"kind": "gru", "form": form, "x": x, "p": p, "h0": h0, "hs": hs,
-                              "r": r, "z": z, "n": n, "aux": aux}]
-        r, z, n = r.copy(), z.copy(), n.copy()
-    if return_gates:
-        out.append(_gates_dict(r, z, n, form))
-    return tuple(out)
+    V.check_input_size(x, "x", D)
+    h0 = V.check_single_state(state, x.shape[0], H, x.dtype)
+    x_tm = cells.time_major(x)  # (T, B, D)
+    hs, gates = cells.run_steps(_core_step, x_tm, h0, p, form)
+    hs_tm = np.stack(hs)  # (T+1, B, H) h_0 .. h_T
+    return cells.forward_result(cells.batch_major(hs_tm[1:]), hs[-1],
+                                GRUCache(x_tm, p, hs_tm, form) if return_cache else None,
+                                cells.stack_gates(gates) if return_gates else None)
 
 
-def gru_backward(dhs, cache: dict, dstate=None):
-    """Backpropagation through time for ``gru_forward``.
+def gru_backward(dhs, cache: GRUCache, dstate=None):
+    """Backpropagation through time for ``gru_forward``: the step backward, chained.
 
     dhs: (B, T, H), gradient of the loss w.r.t. ``hs``; dstate: ``dh_T (B, H)`` or None.
     Returns ``dx (B, T, D), dp (GRUParams), dh0 (B, H)`` in ``x``'s dtype.
     The form is taken from the cache.
     """
-    if not isinstance(cache, dict) or cache.get("kind") != "gru":
-        raise TypeError(f"cache: expected the cache of gru_forward(..., return_cache=True), "
-                        f"got {type(cache).__name__}")
-    form, x, p, h0, hs = cache["form"], cache["x"], cache["p"], cache["h0"], cache["hs"]
-    r, z, n, aux = cache["r"], cache["z"], cache["n"], cache["aux"]
-    B, T, H = hs.shape
-    dhs = V.check_grad(dhs, "dhs", hs.shape, x.dtype)
-    dh = (np.zeros((B, H), dtype=x.dtype) if dstate is None
-          else V.check_grad(dstate, "dstate", (B, H), x.dtype).copy())
-
-    dxp = np.empty((B, T, 3 * H), dtype=x.dtype)  # dL/d(x W_ih^T + b_ih)
-    dW_hh = np.zeros_like(p.W_hh)
-    db_hh = np.zeros_like(p.b_hh)
-    W_hr_z = p.W_hh[:2 * H]  # (2H, H)
-    W_hn = p.W_hh[2 * H:]  # (H, H)
-    for t in reversed(range(T)):
-        dh = dh + dhs[:, t]  # (B, H): total gradient reaching h_t
-        h_prev = hs[:, t - 1] if t > 0 else h0
-        r_t, z_t, n_t, aux_t = r[:, t], z[:, t], n[:, t], aux[:, t]
-        if form == "torch":
-            dn = dh * (1 - z_t)
-            dz = dh * (h_prev - n_t)
-            dh_prev = dh * z_t
-            da_n = dn * (1 - n_t * n_t)
-            dr = da_n * aux_t  # aux = W_hn h + b_hn
-            dhn = da_n * r_t  # gradient of W_hn h + b_hn
-        else:
-            dn = dh * z_t
-            dz = dh * (n_t - h_prev)
-            dh_prev = dh * (1 - z_t)
-            da_n = dn * (1 - n_t * n_t)
-            drh = da_n @ W_hn  # (B, H): gradient of r * h
-            dr = drh * h_prev
-            dh_prev = dh_prev + drh * r_t
-            dhn = da_n
-        da_r = dr * r_t * (1 - r_t)
-        da_z = dz * z_t * (1 - z_t)
-        da_rz = np.concatenate([da_r, da_z], axis=1)  # (B, 2H)
-        dxp[:, t] = np.concatenate([da_rz, da_n], axis=1)  # (B, 3H)
-        dW_hh[:2 * H] += da_rz.T @ h_prev
-        if form == "torch":
-            dW_hh[2 * H:] += dhn.T @ h_prev
-            dh_prev = dh_prev + da_rz @ W_hr_z + dhn @ W_hn
-        else:
-            dW_hh[2 * H:] += dhn.T @ aux_t  # aux = r * h
-            dh_prev = dh_prev + da_rz @ W_hr_z
-        db_hh[:2 * H] += da_rz.sum(axis=0)
-        db_hh[2 * H:] += dhn.sum(axis=0)
-        dh = dh_prev
-
-    dx = dxp @ p.W_ih  # (B, T, D)
-    dW_ih = np.einsum("btk,btd->kd", dxp, x)  # (3H, D)
-    db_ih = dxp.sum(axis=(0, 1))  # (3H,)
-    return dx, GRUParams(dW_ih, dW_hh, db_ih, db_hh), dh
+    x_tm, p, hs_tm, form = V.check_cache(cache, GRUCache, "gru_forward")
+    T, B, _ = x_tm.shape
+    H = hs_tm.shape[2]
+    dhs = V.check_grad(dhs, "dhs", (B, T, H), x_tm.dtype)
+    dh = V.check_single_grad(dstate, B, H, x_tm.dtype)
+    dx_tm, dp, dh0 = cells.backprop_steps(_step_backward, cells.time_major(dhs), x_tm, hs_tm, dh, p, form)
+    return cells.batch_major(dx_tm), dp, dh0

@@ -17,24 +17,27 @@ block of ``[W_hh | W_ih]`` and ``b_f = b_if + b_hf`` (see ``gate_weights``).
 Inputs are batch-first, ``x: (B, T, D)``; states are ``(B, H)``. Everything is
 computed in x's dtype (float32 or float64): parameters and states are cast to it.
 
-``lstm_step`` is the readable one-step version, line for line the equations above.
+``lstm_step`` is the readable one-step version, line for line the equations above, and
+``lstm_step_backward`` its readable backward, one line per equation of the chain rule
+(the version the backpropagation appendix derives).
 ``lstm_forward`` runs the same equations over a whole sequence, written for speed:
 one matmul projects the inputs of all time steps, one stacked four-gate matmul per
 step, gates stored gate-major ``(4, T, B, H)`` so each is a contiguous block, results
 written into preallocated buffers, and sigma(z) taken in place as (1 + tanh(z/2)) / 2
 (the same function as ``activations.sigmoid``, in one pass that cannot overflow). ``lstm_backward`` is
-backpropagation through time over the cache that ``lstm_forward`` returns.
-The tests check that the two agree, that both match ``torch.nn.LSTM`` and that
+backpropagation through time over the cache that ``lstm_forward`` returns, the same
+sums as chaining ``lstm_step_backward`` from the last step to the first, computed in
+place for speed. The tests check that the fast and readable forms agree, that both match ``torch.nn.LSTM`` and that
 the backward pass matches finite differences.
 """
 from __future__ import annotations
 
-from numbers import Real
 from typing import NamedTuple
 
 import numpy as np
 
 from . import _validate as V
+from . import cells
 from .activations import sigmoid, tanh
 
 __all__ = [
@@ -44,6 +47,7 @@ __all__ = [
     "init_params",
     "gate_weights",
     "lstm_step",
+    "lstm_step_backward",
     "lstm_forward",
     "lstm_backward",
 ]
@@ -98,13 +102,8 @@ def init_params(D: int, H: int, rng: np.random.Generator, forget_bias: float = 0
     D = V.check_size(D, "D")
     H = V.check_size(H, "H")
     rng = V.check_rng(rng)
-    dtype = np.dtype(dtype)
-    if dtype not in V.FLOAT_DTYPES:
-        raise TypeError(f"dtype: expected float32 or float64, got {dtype}")
-    if isinstance(forget_bias, bool) or not isinstance(forget_bias, Real):
-        raise TypeError(f"forget_bias: expected a number, got {type(forget_bias).__name__}")
-    if not np.isfinite(forget_bias):
-        raise ValueError(f"forget_bias: expected a finite number, got {forget_bias!r}")
+    dtype = V.check_dtype(dtype)
+    forget_bias = V.check_number(forget_bias, "forget_bias")
     k = 1.0 / np.sqrt(H)
     W_ih = rng.uniform(-k, k, size=(4 * H, D))
     W_hh = rng.uniform(-k, k, size=(4 * H, H))
@@ -131,17 +130,16 @@ def gate_weights(p: LSTMParams, gate: str) -> tuple[np.ndarray, np.ndarray]:
     return W, b
 
 
-def lstm_step(x_t, state, p: LSTMParams, return_gates: bool = False):
-    """One LSTM time step: ``(h_t, c_t) = lstm_step(x_t, (h_prev, c_prev), p)``.
-
-    x_t: (B, D); state: a pair (h_prev, c_prev), each (B, H), or None for zeros.
-    Returns ``(h_t, c_t)``, each (B, H); with ``return_gates=True`` returns
-    ``(h_t, c_t, gates)`` where ``gates = {"i", "f", "g", "o"}``, each (B, H).
-    """
+def _check_step(x_t, state, p):
+    """Validate one step's arguments; return them cast to x_t's dtype."""
     x_t = V.as_float_array(x_t, "x_t")
     p, D, H = _check_params(p, x_t.dtype)
     x_t = V.check_step_input(x_t, "x_t", D)
-    h_prev, c_prev = V.check_lstm_state(state, x_t.shape[0], H, x_t.dtype)
+    return x_t, V.check_lstm_state(state, x_t.shape[0], H, x_t.dtype), p
+
+
+def _lstm_step(x_t, h_prev, c_prev, p: LSTMParams):
+    """Unchecked core of ``lstm_step``: returns h_t, c_t and the gates (i_t, f_t, g_t, o_t)."""
     W_ii, W_if, W_ig, W_io = np.split(p.W_ih, 4)  # each (H, D)
     W_hi, W_hf, W_hg, W_ho = np.split(p.W_hh, 4)  # each (H, H)
     b_i, b_f, b_g, b_o = np.split(p.b_ih + p.b_hh, 4)  # each (H,)
@@ -152,9 +150,55 @@ def lstm_step(x_t, state, p: LSTMParams, return_gates: bool = False):
     c_t = f_t * c_prev + i_t * g_t
     o_t = sigmoid(h_prev @ W_ho.T + x_t @ W_io.T + b_o)
     h_t = o_t * tanh(c_t)
+    return h_t, c_t, (i_t, f_t, g_t, o_t)
+
+
+def lstm_step(x_t, state, p: LSTMParams, return_gates: bool = False):
+    """One LSTM time step: ``(h_t, c_t) = lstm_step(x_t, (h_prev, c_prev), p)``.
+
+    x_t: (B, D); state: a pair (h_prev, c_prev), each (B, H), or None for zeros.
+    Returns ``(h_t, c_t)``, each (B, H); with ``return_gates=True`` returns
+    ``(h_t, c_t, gates)`` where ``gates = {"i", "f", "g", "o"}``, each (B, H).
+    """
+    x_t, (h_prev, c_prev), p = _check_step(x_t, state, p)
+    h_t, c_t, (i_t, f_t, g_t, o_t) = _lstm_step(x_t, h_prev, c_prev, p)
     if return_gates:
         return h_t, c_t, {"i": i_t, "f": f_t, "g": g_t, "o": o_t}
     return h_t, c_t
+
+
+def lstm_step_backward(dstate, x_t, state, p: LSTMParams):
+    """Backward of one ``lstm_step``: ``dx_t, dp, (dh_prev, dc_prev)``.
+
+    dstate: ``(dh_t, dc_next)``, each (B, H): the total gradient reaching h_t, and the
+    gradient step t+1 sends back into C_t (None for zeros). x_t: (B, D); state:
+    ``(h_prev, c_prev)``. Returns dx_t (B, D), dp an LSTMParams (both biases get the
+    same gradient), dh_prev and dc_prev (B, H). The step's forward is recomputed.
+    """
+    x_t, (h_prev, c_prev), p = _check_step(x_t, state, p)
+    dh_t, dc_next = V.check_pair_grad(dstate, *h_prev.shape, x_t.dtype)
+    _, c_t, (i_t, f_t, g_t, o_t) = _lstm_step(x_t, h_prev, c_prev, p)
+    tanh_c = np.tanh(c_t)  # (B, H)
+    # h_t = o_t * tanh(C_t): C_t is read by h_t and by step t+1
+    do_t = dh_t * tanh_c
+    dc_t = dc_next + dh_t * o_t * (1 - tanh_c ** 2)
+    # C_t = f_t * C_{t-1} + i_t * C~_t
+    df_t = dc_t * c_prev
+    di_t = dc_t * g_t
+    dg_t = dc_t * i_t
+    dc_prev = dc_t * f_t
+    # back through the activations, sigma' = s (1 - s) and tanh' = 1 - tanh^2, to the
+    # pre-activations a = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh, blocks i, f, g, o
+    da_i = di_t * i_t * (1 - i_t)
+    da_f = df_t * f_t * (1 - f_t)
+    da_g = dg_t * (1 - g_t ** 2)
+    da_o = do_t * o_t * (1 - o_t)
+    da = np.concatenate([da_i, da_f, da_g, da_o], axis=1)  # (B, 4H)
+    dx_t = da @ p.W_ih  # (B, D)
+    dh_prev = da @ p.W_hh  # (B, H)
+    db = da.sum(axis=0)  # (4H,)
+    dp = LSTMParams(da.T @ x_t, da.T @ h_prev, db, db.copy())  # (4H, D), (4H, H), (4H,), (4H,)
+    return dx_t, dp, (dh_prev, dc_prev)
 
 
 def _sigmoid_(z: np.ndarray) -> np.ndarray:
@@ -178,7 +222,8 @@ def lstm_forward(x, p: LSTMParams, state=None, return_cache: bool = False, retur
 
     x: (B, T, D); p: LSTMParams; state: (h_0, c_0), each (B, H), or None for zeros.
 
-    Returns, in this order::
+    Returns the named tuple ``Forward(hs, state[, cache][, gates])`` (``cells``): each
+    flag adds one field, so these unpack in this order::
 
         hs, (h_T, c_T)                    # hs: (B, T, H); h_T, c_T: (B, H)
         hs, (h_T, c_T), cache             # return_cache=True  (for lstm_backward)
@@ -190,9 +235,7 @@ def lstm_forward(x, p: LSTMParams, state=None, return_cache: bool = False, retur
     """
     x = V.check_sequence(x, "x")
     p, D, H = _check_params(p, x.dtype)
-    B, T, _ = x.shape
-    if x.shape[2] != D:
-        raise ValueError(f"x: expected input size D={D} (from the params' W_ih), got shape {x.shape}")
+    B, T, _ = V.check_input_size(x, "x", D).shape
     h0, c0 = V.check_lstm_state(state, B, H, x.dtype)
 
     # Gate-major layout: z[k] holds gate k (i, f, g, o) for every step, so each gate of
@@ -225,25 +268,11 @@ def lstm_forward(x, p: LSTMParams, state=None, return_cache: bool = False, retur
         np.tanh(cs[t + 1], out=tanh_c[t])  # h_t = o_t * tanh(C_t)
         np.multiply(o, tanh_c[t], out=hs[t + 1])
 
-    out = np.ascontiguousarray(hs[1:].transpose(1, 0, 2))  # (B, T, H)
-    result = [out, (hs[T].copy(), cs[T].copy())]
-    if return_cache:
-        result.append(LSTMCache(x_tm, p, hs, cs, z, tanh_c))
+    gates = None
     if return_gates:
-        bt = lambda a: np.ascontiguousarray(a.transpose(1, 0, 2))  # (T, B, H) -> (B, T, H)
-        result.append({k: bt(z[n]) for n, k in enumerate(GATES)} | {"c": bt(cs[1:])})
-    return tuple(result)
-
-
-def _check_pair_grad(dstate, B: int, H: int, dtype):
-    """dstate = (dh_T, dc_T), either entry None for zeros, or None for both."""
-    if dstate is None:
-        dstate = (None, None)
-    if isinstance(dstate, np.ndarray) or not isinstance(dstate, (tuple, list)) or len(dstate) != 2:
-        raise TypeError(f"dstate: expected None or a pair (dh_T, dc_T) of arrays each of shape ({B}, {H}), "
-                        f"got {V._describe(dstate)}")
-    return tuple(np.zeros((B, H), dtype) if d is None else V.check_grad(d, f"dstate[{k}] ({n})", (B, H), dtype)
-                 for k, (d, n) in enumerate(zip(dstate, ("dh_T", "dc_T"))))
+        gates = {k: cells.batch_major(z[n]) for n, k in enumerate(GATES)} | {"c": cells.batch_major(cs[1:])}
+    return cells.forward_result(cells.batch_major(hs[1:]), (hs[T].copy(), cs[T].copy()),
+                                LSTMCache(x_tm, p, hs, cs, z, tanh_c) if return_cache else None, gates)
 
 
 def lstm_backward(dhs, cache: LSTMCache, dstate=None):
@@ -256,15 +285,12 @@ def lstm_backward(dhs, cache: LSTMCache, dstate=None):
     Returns ``dx, dp, (dh_0, dc_0)``: dx (B, T, D), dp an LSTMParams of gradients,
     dh_0 and dc_0 (B, H). All in x's dtype.
     """
-    if not isinstance(cache, LSTMCache):
-        raise TypeError(f"cache: expected the LSTMCache from lstm_forward(..., return_cache=True), "
-                        f"got {type(cache).__name__}")
-    x_tm, p, hs, cs, acts, tanh_c = cache
+    x_tm, p, hs, cs, acts, tanh_c = V.check_cache(cache, LSTMCache, "lstm_forward")
     T, B, D = x_tm.shape
     H = hs.shape[2]
     dtype = x_tm.dtype
     dhs = V.check_grad(dhs, "dhs", (B, T, H), dtype)
-    dh_next, dc_next = _check_pair_grad(dstate, B, H, dtype)
+    dh_next, dc_next = V.check_pair_grad(dstate, B, H, dtype)
     dhs_tm = np.ascontiguousarray(dhs.transpose(1, 0, 2))  # (T, B, H)
     W_hh4 = p.W_hh.reshape(4, H, H)  # W_hh4[k] = W_hk
 

@@ -40,7 +40,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _validate as V
-from . import lstm
+from . import cells, lstm
 from .activations import sigmoid, tanh
 
 __all__ = [
@@ -91,7 +91,8 @@ def init_depth_gated_params(D: int, H: int, n_layers: int, rng: np.random.Genera
     return DepthGatedParams(tuple(layers), tuple(gates))
 
 
-def _check_depth_params(p, dtype) -> tuple[int, int, int]:
+def _check_depth_params(p, dtype) -> tuple[DepthGatedParams, int, int]:
+    """Validate the stack once; return it cast to ``dtype`` with ``(D, H)``."""
     if not isinstance(p, DepthGatedParams):
         raise TypeError(f"params: expected DepthGatedParams, got {type(p).__name__}")
     n = len(p.layers)
@@ -100,28 +101,47 @@ def _check_depth_params(p, dtype) -> tuple[int, int, int]:
     if len(p.gates) != n - 1:
         raise ValueError(f"params.gates: expected one DepthGate per layer above the first "
                          f"({n - 1}), got {len(p.gates)}")
-    D, H = V.check_params(p.layers[0], lstm.LSTMParams._fields, 4, kind="LSTM")
+    layers = [lstm._check_params(q, dtype) for q in p.layers]  # (params, D, H) per layer
+    D, H = layers[0][1:]
+    gates = []
     for L in range(1, n):
-        D_L, H_L = V.check_params(p.layers[L], lstm.LSTMParams._fields, 4, kind="LSTM")
-        if H_L != H or D_L != H:
+        if layers[L][1:] != (H, H):
             raise ValueError(f"params.layers[{L}]: the depth gate adds cells elementwise, so "
-                             f"every layer needs H={H} and input size H={H}; got D={D_L}, "
-                             f"H={H_L}")
-        gate = p.gates[L - 1]
+                             f"every layer needs H={H} and input size H={H}; got D={layers[L][1]}, "
+                             f"H={layers[L][2]}")
         want = {"W_xd": (H, H), "w_cd": (H,), "w_ld": (H,), "b_d": (H,)}
-        for f, shape in want.items():
-            a = V.as_float_array(getattr(gate, f), f"params.gates[{L - 1}].{f}")
+        arrays = [V.as_float_array(getattr(p.gates[L - 1], f), f"params.gates[{L - 1}].{f}", dtype=dtype)
+                  for f in want]
+        for (f, shape), a in zip(want.items(), arrays):
             if a.shape != shape:
-                raise ValueError(f"params.gates[{L - 1}].{f}: expected shape {shape}, "
-                                 f"got {a.shape}")
-    return n, D, H
+                raise ValueError(f"params.gates[{L - 1}].{f}: expected shape {shape}, got {a.shape}")
+        gates.append(DepthGate(*arrays))
+    return DepthGatedParams(tuple(q for q, _, _ in layers), tuple(gates)), D, H
 
 
-def _lstm_layer_step(x_t, h, c, p):
-    """The ordinary gates of one layer; returns i, f, g, o, each (B, H)."""
-    a = x_t @ p.W_ih.T + p.b_ih + h @ p.W_hh.T + p.b_hh  # (B, 4H)
-    a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)
-    return sigmoid(a_i), sigmoid(a_f), tanh(a_g), sigmoid(a_o)
+def _check_states(states, n: int, B: int, H: int, dtype) -> list:
+    if states is None:
+        states = [None] * n
+    if not isinstance(states, (list, tuple)) or len(states) != n:
+        raise ValueError(f"states: expected a list of {n} (h, c) pairs, one per layer, or None")
+    return [V.check_lstm_state(s, B, H, dtype, name=f"states[{L}]") for L, s in enumerate(states)]
+
+
+def _depth_gated_step(x_t, states, p: DepthGatedParams):
+    """Unchecked core of ``depth_gated_step``: the new ``(h, c)`` per layer and the depth gates."""
+    new, ds = [], []
+    inp, c_below = x_t, None
+    for L, (h, c) in enumerate(states):
+        _, c_new, (i, f, g, o) = lstm._lstm_step(inp, h, c, p.layers[L])  # a stacked LSTM's gates
+        if L > 0:
+            q = p.gates[L - 1]
+            d = sigmoid(q.b_d + inp @ q.W_xd.T + q.w_cd * c + q.w_ld * c_below)  # the depth gate d_t
+            c_new = d * c_below + c_new  # lower cell flows straight up
+            ds.append(d)
+        h_new = o * tanh(c_new)
+        new.append((h_new, c_new))
+        inp, c_below = h_new, c_new  # x_t^{(L+1)} = h_t^{(L)}
+    return new, ds
 
 
 def depth_gated_step(x_t, states, p: DepthGatedParams, return_gates: bool = False):
@@ -132,33 +152,10 @@ def depth_gated_step(x_t, states, p: DepthGatedParams, return_gates: bool = Fals
     of the depth gates ``d_t`` (B, H) of layers 1.., bottom to top.
     """
     x_t = V.check_step_input(x_t, "x_t")
-    n, D, H = _check_depth_params(p, x_t.dtype)
-    x_t = V.check_step_input(x_t, "x_t", D)
-    B = x_t.shape[0]
-    if states is None:
-        states = [None] * n
-    if not isinstance(states, (list, tuple)) or len(states) != n:
-        raise ValueError(f"states: expected a list of {n} (h, c) pairs, one per layer, "
-                         f"or None")
-    states = [V.check_lstm_state(s, B, H, x_t.dtype, name=f"states[{L}]")
-              for L, s in enumerate(states)]
-    new, ds = [], []
-    inp, c_below = x_t, None
-    for L, (h, c) in enumerate(states):
-        i, f, g, o = _lstm_layer_step(inp, h, c, p.layers[L])
-        c_new = f * c + i * g                      # a stacked LSTM's cell update
-        if L > 0:
-            q = DepthGate(*(np.asarray(a, dtype=x_t.dtype) for a in p.gates[L - 1]))
-            # the depth gate d_t^{(L)}
-            d = sigmoid(q.b_d + inp @ q.W_xd.T + q.w_cd * c + q.w_ld * c_below)
-            c_new = d * c_below + c_new            # lower cell flows straight up
-            ds.append(d)
-        h_new = o * tanh(c_new)
-        new.append((h_new, c_new))
-        inp, c_below = h_new, c_new                # x_t^{(L+1)} = h_t^{(L)}
-    if return_gates:
-        return new, ds
-    return new
+    p, D, H = _check_depth_params(p, x_t.dtype)
+    V.check_input_size(x_t, "x_t", D)
+    new, ds = _depth_gated_step(x_t, _check_states(states, len(p.layers), x_t.shape[0], H, x_t.dtype), p)
+    return (new, ds) if return_gates else new
 
 
 def depth_gated_forward(x, p: DepthGatedParams, states=None, return_gates: bool = False):
@@ -170,16 +167,18 @@ def depth_gated_forward(x, p: DepthGatedParams, states=None, return_gates: bool 
     states of every layer (list of (B, T, H)).
     """
     x = V.check_sequence(x, "x")
-    B, T, _ = x.shape
-    n = len(p.layers) if isinstance(p, DepthGatedParams) else 0
+    p, D, H = _check_depth_params(p, x.dtype)
+    V.check_input_size(x, "x", D)
+    states = _check_states(states, len(p.layers), x.shape[0], H, x.dtype)
     hs, ds, cs = [], [], []
-    for t in range(T):
-        states, d = depth_gated_step(x[:, t], states, p, return_gates=True)
+    for x_t in cells.time_major(x):  # (B, D) per step
+        states, d = _depth_gated_step(x_t, states, p)
         hs.append(states[-1][0])
         ds.append(d)
         cs.append([c for _, c in states])
-    out = np.stack(hs, axis=1)                          # (B, T, H)
+    out = np.stack(hs, axis=1)  # (B, T, H)
     if return_gates:
+        n = len(p.layers)
         gates = {"d": [np.stack([d[L] for d in ds], axis=1) for L in range(n - 1)],
                  "c": [np.stack([c[L] for c in cs], axis=1) for L in range(n)]}
         return out, states, gates
@@ -267,38 +266,50 @@ def init_clockwork_params(D: int, n_modules: int, module_size: int,
     return ClockworkParams(rng.uniform(-s, s, (H, D)), W_hh, rng.uniform(-s, s, H), periods)
 
 
-def _check_clockwork(p) -> tuple[int, int, int, tuple]:
+def _check_clockwork(p, dtype) -> tuple[ClockworkParams, int, int, int]:
+    """Validate once, the mask included; return the params cast to ``dtype`` with ``(D, H, k)``."""
     if not isinstance(p, ClockworkParams):
         raise TypeError(f"params: expected ClockworkParams, got {type(p).__name__}")
     periods = _check_periods(p.periods)
-    W_hh = V.as_float_array(p.W_hh, "params.W_hh")
+    W_hh = V.as_float_array(p.W_hh, "params.W_hh", dtype=dtype)
     if W_hh.ndim != 2 or W_hh.shape[0] != W_hh.shape[1]:
         raise ValueError(f"params.W_hh: expected shape (H, H), got {W_hh.shape}")
     H = W_hh.shape[0]
     if H % len(periods):
         raise ValueError(f"params.W_hh: H={H} is not a multiple of the number of modules "
                          f"{len(periods)}")
-    W_ih = V.as_float_array(p.W_ih, "params.W_ih")
+    W_ih = V.as_float_array(p.W_ih, "params.W_ih", dtype=dtype)
     if W_ih.ndim != 2 or W_ih.shape[0] != H:
         raise ValueError(f"params.W_ih: expected shape ({H}, D), got {W_ih.shape}")
-    b = V.as_float_array(p.b, "params.b")
+    b = V.as_float_array(p.b, "params.b", dtype=dtype)
     if b.shape != (H,):
         raise ValueError(f"params.b: expected shape ({H},), got {b.shape}")
     if np.any(W_hh * (1 - clockwork_mask(H, periods)) != 0):
         raise ValueError("params.W_hh: a module may read only itself and slower modules; "
                          "entries below the block diagonal (faster -> slower) must be zero. "
                          "Multiply by clockwork_mask(H, periods).")
-    return W_ih.shape[1], H, H // len(periods), periods
+    return ClockworkParams(W_ih, W_hh, b, periods), W_ih.shape[1], H, H // len(periods)
 
 
-def clockwork_step(x_t, h_prev, t: int, p: ClockworkParams):
-    """One step at time ``t`` (from 1): x_t (B, D), h_prev (B, H) -> h_t (B, H)."""
-    D, H, k, periods = _check_clockwork(p)
-    x_t = V.check_step_input(x_t, "x_t", D)
-    h_prev = V.check_single_state(h_prev, x_t.shape[0], H, x_t.dtype, name="h_prev")
-    active = np.repeat(clockwork_active(t, periods), k)      # (H,) unit is active
-    a = h_prev @ np.asarray(p.W_hh).T + x_t @ np.asarray(p.W_ih).T + p.b   # (B, H)
+def _clockwork_step(x_t, h_prev, p: ClockworkParams, t: int, k: int):
+    """Unchecked core of ``clockwork_step``; k units per module."""
+    active = np.repeat([t % q == 0 for q in p.periods], k)  # (H,) unit is active
+    a = h_prev @ p.W_hh.T + x_t @ p.W_ih.T + p.b  # (B, H)
     return np.where(active, tanh(a), h_prev)
+
+
+def clockwork_step(x_t, h_prev, p: ClockworkParams, t: int):
+    """One step at time ``t`` (counted from 1): x_t (B, D), h_prev (B, H) -> h_t (B, H).
+
+    The step number is the cell's extra option, after ``p`` like the GRU's ``form``
+    (the ``cells`` contract): it decides which modules compute.
+    """
+    x_t = V.check_step_input(x_t, "x_t")
+    p, D, H, k = _check_clockwork(p, x_t.dtype)
+    V.check_input_size(x_t, "x_t", D)
+    clockwork_active(t, p.periods)  # validates t
+    h_prev = V.check_single_state(h_prev, x_t.shape[0], H, x_t.dtype, name="h_prev")
+    return _clockwork_step(x_t, h_prev, p, t, k)
 
 
 def clockwork_forward(x, p: ClockworkParams, state=None, return_active: bool = False):
@@ -308,16 +319,14 @@ def clockwork_forward(x, p: ClockworkParams, state=None, return_active: bool = F
     ``(T, g)`` boolean table of which module computed at which step.
     """
     x = V.check_sequence(x, "x")
-    D, H, k, periods = _check_clockwork(p)
-    x = V.check_sequence(x, "x", D)
-    B, T, _ = x.shape
-    h = V.check_single_state(state, B, H, x.dtype)
-    hs, act = [], []
-    for t in range(1, T + 1):
-        h = clockwork_step(x[:, t - 1], h, t, p)
+    p, D, H, k = _check_clockwork(p, x.dtype)
+    V.check_input_size(x, "x", D)
+    h = V.check_single_state(state, x.shape[0], H, x.dtype)
+    hs = []
+    for t, x_t in enumerate(cells.time_major(x), start=1):  # x_t: (B, D)
+        h = _clockwork_step(x_t, h, p, t, k)
         hs.append(h)
-        act.append(clockwork_active(t, periods))
-    out = np.stack(hs, axis=1)                                # (B, T, H)
+    out = np.stack(hs, axis=1)  # (B, T, H)
     if return_active:
-        return out, h, np.array(act)
+        return out, h, np.array([clockwork_active(t, p.periods) for t in range(1, len(hs) + 1)])
     return out, h

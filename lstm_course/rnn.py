@@ -23,9 +23,10 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _validate as V
+from . import cells
 from .activations import relu, tanh
 
-__all__ = ["RNNParams", "RNNCache", "NONLINEARITIES", "init_params", "rnn_step", "rnn_forward", "rnn_backward"]
+__all__ = ["RNNParams", "RNNCache", "NONLINEARITIES", "init_params", "rnn_step", "rnn_step_backward", "rnn_forward", "rnn_backward"]
 
 NONLINEARITIES = ("tanh", "relu")
 
@@ -73,9 +74,7 @@ def init_params(D: int, H: int, rng: np.random.Generator, nonlinearity: str = "t
     H = V.check_size(H, "H")
     V.check_choice(nonlinearity, "nonlinearity", NONLINEARITIES)
     V.check_rng(rng)
-    dtype = np.dtype(dtype)
-    if dtype not in V.FLOAT_DTYPES:
-        raise TypeError(f"dtype: expected float32 or float64, got {dtype}")
+    dtype = V.check_dtype(dtype)
     k = 1.0 / np.sqrt(H)
     shapes = ((H, D), (H, H), (H,), (H,))
     return RNNParams(*(rng.uniform(-k, k, size=s).astype(dtype) for s in shapes), nonlinearity=nonlinearity)
@@ -85,16 +84,21 @@ def _activate(a: np.ndarray, nonlinearity: str) -> np.ndarray:
     return tanh(a) if nonlinearity == "tanh" else relu(a)
 
 
+def _check_step(x_t, h_prev, p):
+    """Validate one step's arguments; return them cast to x_t's dtype."""
+    x_t = V.as_float_array(x_t, "x_t")
+    p, D, H = _check_params(p, x_t.dtype)
+    x_t = V.check_step_input(x_t, "x_t", D)
+    return x_t, V.check_single_state(h_prev, x_t.shape[0], H, x_t.dtype, name="h_prev"), p
+
+
 def rnn_step(x_t, h_prev, p: RNNParams, return_gates: bool = False):
     """One RNN time step: ``h_t = rnn_step(x_t, h_prev, p)``.
 
     x_t: (B, D); h_prev: (B, H) or None for zeros. Returns h_t: (B, H); with
     ``return_gates=True`` returns ``(h_t, {"h_pre": pre-activation (B, H)})``.
     """
-    x_t = V.as_float_array(x_t, "x_t")
-    p, D, H = _check_params(p, x_t.dtype)
-    x_t = V.check_step_input(x_t, "x_t", D)
-    h_prev = V.check_single_state(h_prev, x_t.shape[0], H, x_t.dtype, name="h_prev")
+    x_t, h_prev, p = _check_step(x_t, h_prev, p)
     h_pre = x_t @ p.W_ih.T + p.b_ih + h_prev @ p.W_hh.T + p.b_hh  # (B, H)
     h_t = _activate(h_pre, p.nonlinearity)
     if return_gates:
@@ -102,12 +106,30 @@ def rnn_step(x_t, h_prev, p: RNNParams, return_gates: bool = False):
     return h_t
 
 
+def rnn_step_backward(dh_t, x_t, h_prev, p: RNNParams):
+    """Backward of one ``rnn_step``: ``dx_t, dp, dh_prev = rnn_step_backward(dh_t, x_t, h_prev, p)``.
+
+    dh_t: (B, H), the total gradient reaching h_t. Returns dx_t (B, D), dp an
+    RNNParams of gradients (both biases get the same one), dh_prev (B, H).
+    """
+    x_t, h_prev, p = _check_step(x_t, h_prev, p)
+    dh_t = V.check_grad(dh_t, "dh_t", h_prev.shape, x_t.dtype)
+    h_t = _activate(x_t @ p.W_ih.T + p.b_ih + h_prev @ p.W_hh.T + p.b_hh, p.nonlinearity)  # (B, H)
+    # h_t = act(a),  tanh' = 1 - h_t^2,  relu' = 1 where h_t > 0
+    da = dh_t * (1 - h_t ** 2) if p.nonlinearity == "tanh" else dh_t * (h_t > 0)  # (B, H)
+    # a = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh
+    db = da.sum(axis=0)  # (H,)
+    dp = RNNParams(da.T @ x_t, da.T @ h_prev, db, db.copy(), nonlinearity=p.nonlinearity)
+    return da @ p.W_ih, dp, da @ p.W_hh
+
+
 def rnn_forward(x, p: RNNParams, state=None, return_cache: bool = False, return_gates: bool = False):
     """Run the RNN over a batch of sequences.
 
     x: (B, T, D); p: RNNParams; state: h_0 (B, H) or None for zeros.
 
-    Returns, in this order::
+    Returns the named tuple ``Forward(hs, state[, cache][, gates])`` (``cells``),
+    each flag adding one field, in this order::
 
         hs, h_T                   # hs: (B, T, H); h_T: (B, H)
         hs, h_T, cache            # return_cache=True  (for rnn_backward)
@@ -118,9 +140,7 @@ def rnn_forward(x, p: RNNParams, state=None, return_cache: bool = False, return_
     """
     x = V.check_sequence(x, "x")
     p, D, H = _check_params(p, x.dtype)
-    B, T, _ = x.shape
-    if x.shape[2] != D:
-        raise ValueError(f"x: expected input size D={D} (from the params' W_ih), got shape {x.shape}")
+    B, T, _ = V.check_input_size(x, "x", D).shape
     h0 = V.check_single_state(state, B, H, x.dtype)
 
     W_hh_T = np.ascontiguousarray(p.W_hh.T)  # (H, H); contiguous is faster in the loop
@@ -139,13 +159,9 @@ def rnn_forward(x, p: RNNParams, state=None, return_cache: bool = False, return_
         else:
             np.maximum(h_pre[t], 0, out=hs[t + 1])
 
-    out = np.ascontiguousarray(hs[1:].transpose(1, 0, 2))  # (B, T, H)
-    result = [out, hs[T].copy()]
-    if return_cache:
-        result.append(RNNCache(x_tm, p, hs))
-    if return_gates:
-        result.append({"h_pre": np.ascontiguousarray(h_pre.transpose(1, 0, 2))})
-    return tuple(result)
+    return cells.forward_result(cells.batch_major(hs[1:]), hs[T].copy(),
+                                RNNCache(x_tm, p, hs) if return_cache else None,
+                                {"h_pre": cells.batch_major(h_pre)} if return_gates else None)
 
 
 def rnn_backward(dhs, cache: RNNCache, dstate=None):
@@ -157,18 +173,12 @@ def rnn_backward(dhs, cache: RNNCache, dstate=None):
     Returns ``dx, dp, dh_0``: dx (B, T, D), dp an RNNParams of gradients (its
     nonlinearity copied from the params), dh_0 (B, H). All in x's dtype.
     """
-    if not isinstance(cache, RNNCache):
-        raise TypeError(f"cache: expected the RNNCache from rnn_forward(..., return_cache=True), "
-                        f"got {type(cache).__name__}")
-    x_tm, p, hs = cache
+    x_tm, p, hs = V.check_cache(cache, RNNCache, "rnn_forward")
     T, B, D = x_tm.shape
     H = hs.shape[2]
     dtype = x_tm.dtype
     dhs = V.check_grad(dhs, "dhs", (B, T, H), dtype)
-    if isinstance(dstate, (tuple, list)):
-        raise TypeError(f"dstate: expected None or one array dh_T of shape ({B}, {H}), got a "
-                        f"{type(dstate).__name__} (an RNN has no cell state)")
-    dh_next = np.zeros((B, H), dtype) if dstate is None else V.check_grad(dstate, "dstate", (B, H), dtype)
+    dh_next = V.check_single_grad(dstate, B, H, dtype)
     dhs_tm = np.ascontiguousarray(dhs.transpose(1, 0, 2))  # (T, B, H)
 
     da = np.empty((T, B, H), dtype=dtype)  # dL/d(pre-activation)

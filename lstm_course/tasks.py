@@ -74,11 +74,7 @@ ADDING_BASELINE_MSE = 1.0 / 6.0
 # ----------------------------------------------------------------------------- checks
 
 
-def _check_rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng: expected a numpy Generator such as np.random.default_rng(0), "
-                        f"got {type(rng).__name__}")
-    return rng
+_check_rng = val.check_rng  # one rng check for the package, in _validate
 
 
 def _check_nonneg(value, name: str) -> int:

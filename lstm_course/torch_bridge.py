@@ -1,6 +1,6 @@
 """Copy weights between ``torch.nn`` recurrent modules and the numpy params.
 
-The numpy params use PyTorch's layout (CONTENT.md section 3), so a conversion is a
+The numpy params use PyTorch's layout (see ``lstm_course.cells``), so a conversion is a
 copy: ``weight_ih_l0 -> W_ih``, ``weight_hh_l0 -> W_hh``, ``bias_ih_l0 -> b_ih``,
 ``bias_hh_l0 -> b_hh`` (the cells ``nn.LSTMCell`` etc. drop the ``_l0``).
 
@@ -20,18 +20,13 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as V
+from .gru import GRUParams
 from .lstm import LSTMParams
 from .rnn import RNNParams
 
 __all__ = ["from_torch", "to_torch"]
 
 _KINDS = {"RNN": 1, "LSTM": 4, "GRU": 3}  # gate blocks per kind
-
-
-def _gru_params_class():
-    from . import gru  # written alongside; imported lazily so this module loads without it
-
-    return gru.GRUParams
 
 
 def _kind_of(module) -> tuple[str, bool]:
@@ -84,7 +79,7 @@ def from_torch(module, dtype=np.float64):
         return LSTMParams(*arrays)
     if kind == "RNN":
         return RNNParams(*arrays, nonlinearity=module.nonlinearity)
-    return _gru_params_class()(*arrays)
+    return GRUParams(*arrays)
 
 
 def _kind_of_params(p) -> str:
@@ -92,7 +87,7 @@ def _kind_of_params(p) -> str:
         return "LSTM"
     if isinstance(p, RNNParams):
         return "RNN"
-    if type(p).__name__ == "GRUParams" and isinstance(p, _gru_params_class()):
+    if isinstance(p, GRUParams):
         return "GRU"
     raise TypeError(f"p: expected RNNParams, LSTMParams or GRUParams, got {type(p).__name__}")
 

@@ -38,9 +38,10 @@ block from an LSTM's params.
 Greff et al. (2017) found that neither coupling the gates nor removing the
 peepholes costs much accuracy.
 
-Return orders (mirroring ``lstm.lstm_forward`` / ``lstm.lstm_backward``)::
+Return orders (the contract of ``cells``, as ``lstm.lstm_forward`` / ``lstm.lstm_backward``)::
 
     h_t, c_t[, gates]                    = peephole_step(x_t, state, p[, return_gates])
+    dx_t, dp, (dh_prev, dc_prev)         = peephole_step_backward((dh_t, dc_t), x_t, state, p)
     hs, (h_T, c_T)[, cache][, gates]     = peephole_forward(x, p, state, return_cache, return_gates)
     dx, dp, (dh0, dc0)                   = peephole_backward(dhs, cache, dstate)
 
@@ -59,19 +60,24 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _validate as V
+from . import cells
 from .activations import sigmoid, tanh
 
 __all__ = [
     "PeepholeParams",
+    "PeepholeCache",
     "CoupledParams",
+    "CoupledCache",
     "init_peephole_params",
     "init_coupled_params",
     "peephole_params_from_lstm",
     "coupled_params_from_lstm",
     "peephole_step",
+    "peephole_step_backward",
     "peephole_forward",
     "peephole_backward",
     "coupled_step",
+    "coupled_step_backward",
     "coupled_forward",
     "coupled_backward",
 ]
@@ -108,6 +114,24 @@ class CoupledParams(NamedTuple):
     b_hh: np.ndarray
 
 
+class PeepholeCache(NamedTuple):
+    """What ``peephole_backward`` needs from the forward pass. Arrays are time-major."""
+
+    x_tm: np.ndarray  # (T, B, D) the inputs
+    params: PeepholeParams  # cast to x's dtype
+    hs_tm: np.ndarray  # (T+1, B, H) h_0 .. h_T
+    cs_tm: np.ndarray  # (T+1, B, H) c_0 .. c_T
+
+
+class CoupledCache(NamedTuple):
+    """What ``coupled_backward`` needs from the forward pass. Arrays are time-major."""
+
+    x_tm: np.ndarray  # (T, B, D)
+    params: CoupledParams  # cast to x's dtype
+    hs_tm: np.ndarray  # (T+1, B, H)
+    cs_tm: np.ndarray  # (T+1, B, H)
+
+
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -116,15 +140,8 @@ def _uniform(rng, H: int, shapes, dtype):
     return [rng.uniform(-k, k, size=s).astype(dtype) for s in shapes]
 
 
-def _check_dtype(dtype) -> np.dtype:
-    dtype = np.dtype(dtype)
-    if dtype not in V.FLOAT_DTYPES:
-        raise TypeError(f"dtype: expected float32 or float64, got {dtype}")
-    return dtype
-
-
-def _cast_peephole(p, dtype) -> tuple[PeepholeParams, int, int, bool]:
-    """Validate peephole params; return them in ``dtype`` with ``(D, H, diagonal)``."""
+def _cast_peephole(p, dtype) -> tuple[PeepholeParams, int, int]:
+    """Validate peephole params; return them in ``dtype`` with ``(D, H)``."""
     D, H = V.check_params(p, _BASE + _PEEP, 4, kind="peephole LSTM")
     peeps = [V.as_float_array(getattr(p, f), f"params.{f}", dtype=dtype) for f in _PEEP]
     for f, w in zip(_PEEP, peeps):
@@ -137,7 +154,7 @@ def _cast_peephole(p, dtype) -> tuple[PeepholeParams, int, int, bool]:
     for f, w in zip(_PEEP, peeps):
         V.check_finite(w, f"params.{f}")
     base = [V.as_float_array(getattr(p, f), f"params.{f}", dtype=dtype) for f in _BASE]
-    return PeepholeParams(*base, *peeps), D, H, peeps[0].ndim == 1
+    return PeepholeParams(*base, *peeps), D, H
 
 
 def _cast_coupled(p, dtype) -> tuple[CoupledParams, int, int]:
@@ -145,65 +162,57 @@ def _cast_coupled(p, dtype) -> tuple[CoupledParams, int, int]:
     return CoupledParams(*(V.as_float_array(getattr(p, f), f"params.{f}", dtype=dtype) for f in _BASE)), D, H
 
 
-def _check_x(x: np.ndarray, D: int) -> np.ndarray:
-    """The input size of an already validated ``x: (B, T, D)`` must match the params'."""
-    if x.shape[2] != D:
-        raise ValueError(f"x: expected input size D={D} (from the params' W_ih), got shape {x.shape}")
-    return x
+def _check_step(cast, x_t, state, p):
+    """Validate one step's arguments; return them cast to x_t's dtype."""
+    x_t = V.check_step_input(x_t, "x_t")
+    p, D, H = cast(p, x_t.dtype)
+    V.check_input_size(x_t, "x_t", D)
+    return x_t, V.check_lstm_state(state, x_t.shape[0], H, x_t.dtype), p
 
 
-def _check_x_t(x_t: np.ndarray, D: int) -> np.ndarray:
-    """Likewise for an already validated ``x_t: (B, D)``."""
-    if x_t.shape[1] != D:
-        raise ValueError(f"x_t: expected input size D={D} (from the params' W_ih), got shape {x_t.shape}")
-    return x_t
+def _forward(cast, step, cache_cls, x, p, state, return_cache, return_gates):
+    """The sequence forward both variants share: validate once, then loop the unchecked step."""
+    x = V.check_sequence(x, "x")
+    p, D, H = cast(p, x.dtype)
+    V.check_input_size(x, "x", D)
+    state = V.check_lstm_state(state, x.shape[0], H, x.dtype)
+    x_tm = cells.time_major(x)  # (T, B, D)
+    states, gates = cells.run_steps(step, x_tm, state, p)
+    hs_tm = np.stack([h for h, _ in states])  # (T+1, B, H) h_0 .. h_T
+    cs_tm = np.stack([c for _, c in states])  # (T+1, B, H) c_0 .. c_T
+    return cells.forward_result(cells.batch_major(hs_tm[1:]), states[-1],
+                                cache_cls(x_tm, p, hs_tm, cs_tm) if return_cache else None,
+                                cells.stack_gates(gates) if return_gates else None)
 
 
-def _check_dstate(dstate, B: int, H: int, dtype):
-    """``dstate`` is None or a pair ``(dh_T, dc_T)``; either entry may be None."""
-    zeros = lambda: np.zeros((B, H), dtype=dtype)  # noqa: E731
-    if dstate is None:
-        return zeros(), zeros()
-    if isinstance(dstate, np.ndarray) or not isinstance(dstate, (tuple, list)) or len(dstate) != 2:
-        extra = f" of length {len(dstate)}" if isinstance(dstate, (tuple, list)) else ""
-        raise TypeError(f"dstate: expected None or a pair (dh_T, dc_T) of arrays each of shape ({B}, {H}), "
-                        f"got {V._describe(dstate)}{extra}")
-    dh, dc = dstate
-    dh = zeros() if dh is None else V.check_grad(dh, "dstate[0] (dh_T)", (B, H), dtype).copy()
-    dc = zeros() if dc is None else V.check_grad(dc, "dstate[1] (dc_T)", (B, H), dtype).copy()
-    return dh, dc
+def _backward(step_backward, cache_cls, forward, dhs, cache, dstate):
+    """The sequence backward both variants share: the step backward, chained."""
+    x_tm, p, hs_tm, cs_tm = V.check_cache(cache, cache_cls, forward)
+    T, B, _ = x_tm.shape
+    H = hs_tm.shape[2]
+    dhs = V.check_grad(dhs, "dhs", (B, T, H), x_tm.dtype)
+    dstate = V.check_pair_grad(dstate, B, H, x_tm.dtype)
+    states = list(zip(hs_tm, cs_tm))  # states[t] = (h_t, c_t), the state before step t+1
+    dx_tm, dp, dstate0 = cells.backprop_steps(step_backward, cells.time_major(dhs), x_tm, states, dstate, p)
+    return cells.batch_major(dx_tm), dp, dstate0
 
 
-def _check_cache(cache, kind: str, fn: str) -> dict:
-    if not isinstance(cache, dict) or cache.get("kind") != kind:
-        got = f"a {cache.get('kind')} cache" if isinstance(cache, dict) and "kind" in cache else type(cache).__name__
-        raise TypeError(f"cache: expected the cache of {fn}(..., return_cache=True), got {got}")
-    return cache
+def _peep(c, W):
+    """The peephole term: ``W * c`` (diagonal, W: (H,)) or ``c @ W^T`` (full, W: (H, H)). c: (B, H)."""
+    return c * W if W.ndim == 1 else c @ W.T
 
 
-def _peep(c, W, diagonal: bool):
-    """The peephole term: ``W * c`` (diagonal) or ``c @ W^T`` (full). c: (B, H)."""
-    return c * W if diagonal else c @ W.T
-
-
-def _peep_back(da, W, diagonal: bool):
+def _peep_back(da, W):
     """Gradient of the peephole term w.r.t. the cell state."""
-    return da * W if diagonal else da @ W
+    return da * W if W.ndim == 1 else da @ W
 
 
-def _peep_wgrad(da, c, diagonal: bool):
-    """Gradient of the peephole term w.r.t. its weights, summed over the batch."""
-    return (da * c).sum(axis=0) if diagonal else da.T @ c
+def _peep_wgrad(da, c, W):
+    """Gradient of the peephole term w.r.t. its weights W, summed over the batch."""
+    return (da * c).sum(axis=0) if W.ndim == 1 else da.T @ c
 
 
 # ----------------------------------------------------------------------------- params
-
-
-def _check_forget_bias(forget_bias) -> float:
-    if isinstance(forget_bias, bool) or not isinstance(forget_bias, (int, float, np.floating, np.integer)) \
-            or not np.isfinite(forget_bias):
-        raise ValueError(f"forget_bias: expected a finite number, got {forget_bias!r}")
-    return float(forget_bias)
 
 
 def init_peephole_params(D: int, H: int, rng: np.random.Generator, diagonal: bool = False,
@@ -217,10 +226,9 @@ def init_peephole_params(D: int, H: int, rng: np.random.Generator, diagonal: boo
     the same ``W_ih, W_hh, b_ih, b_hh`` as ``lstm.init_params``.
     """
     D, H = V.check_size(D, "D"), V.check_size(H, "H")
-    rng, dtype = V.check_rng(rng), _check_dtype(dtype)
-    if not isinstance(diagonal, (bool, np.bool_)):
-        raise TypeError(f"diagonal: expected True or False, got {diagonal!r}")
-    forget_bias = _check_forget_bias(forget_bias)
+    rng, dtype = V.check_rng(rng), V.check_dtype(dtype)
+    V.check_flag(diagonal, "diagonal")
+    forget_bias = V.check_number(forget_bias, "forget_bias")
     ps = (H,) if diagonal else (H, H)
     arrays = _uniform(rng, H, [(4 * H, D), (4 * H, H), (4 * H,), (4 * H,), ps, ps, ps], np.float64)
     arrays[2][H:2 * H] += forget_bias  # b_if
@@ -234,8 +242,8 @@ def init_coupled_params(D: int, H: int, rng: np.random.Generator, forget_bias: f
     ``forget_bias`` is added to the f block of ``b_ih`` (rows 0:H here).
     """
     D, H = V.check_size(D, "D"), V.check_size(H, "H")
-    rng, dtype = V.check_rng(rng), _check_dtype(dtype)
-    forget_bias = _check_forget_bias(forget_bias)
+    rng, dtype = V.check_rng(rng), V.check_dtype(dtype)
+    forget_bias = V.check_number(forget_bias, "forget_bias")
     arrays = _uniform(rng, H, [(3 * H, D), (3 * H, H), (3 * H,), (3 * H,)], np.float64)
     arrays[2][:H] += forget_bias  # b_if
     return CoupledParams(*(a.astype(dtype) for a in arrays))
@@ -248,8 +256,7 @@ def peephole_params_from_lstm(p, diagonal: bool = False) -> PeepholeParams:
     a chapter can start from trained LSTM weights and switch the peepholes on.
     """
     D, H = V.check_params(p, _BASE, 4, kind="LSTM")
-    if not isinstance(diagonal, (bool, np.bool_)):
-        raise TypeError(f"diagonal: expected True or False, got {diagonal!r}")
+    V.check_flag(diagonal, "diagonal")
     base = [np.array(getattr(p, f), copy=True) for f in _BASE]
     ps = (H,) if diagonal else (H, H)
     return PeepholeParams(*base, *(np.zeros(ps, dtype=base[0].dtype) for _ in _PEEP))
@@ -261,19 +268,29 @@ def coupled_params_from_lstm(p) -> CoupledParams:
     return CoupledParams(*(np.array(getattr(p, f)[H:], copy=True) for f in _BASE))
 
 
+def _affine_backward(da, x_t, h_prev, p):
+    """Back through ``a = x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh``; da: (B, nH).
+
+    Returns dx_t (B, D), dh_prev (B, H), dW_ih, dW_hh and db (the same for both biases).
+    """
+    return da @ p.W_ih, da @ p.W_hh, da.T @ x_t, da.T @ h_prev, da.sum(axis=0)
+
+
 # ----------------------------------------------------------------------------- peephole
 
 
-def _peephole_cell(xp_t, h, c, p: PeepholeParams, H: int, diagonal: bool):
-    """One step from ``xp_t = x_t W_ih^T + b_ih: (B, 4H)``; returns h, c, i, f, g, o."""
-    a = xp_t + h @ p.W_hh.T + p.b_hh  # (B, 4H)
-    i = sigmoid(a[:, :H] + _peep(c, p.W_ci, diagonal))  # sees C_{t-1}
-    f = sigmoid(a[:, H:2 * H] + _peep(c, p.W_cf, diagonal))  # sees C_{t-1}
-    g = tanh(a[:, 2 * H:3 * H])
-    c_new = f * c + i * g
-    o = sigmoid(a[:, 3 * H:] + _peep(c_new, p.W_co, diagonal))  # sees the new C_t
-    h_new = o * tanh(c_new)
-    return h_new, c_new, i, f, g, o
+def _peephole_step(x_t, state, p: PeepholeParams):
+    """Unchecked core of ``peephole_step``: returns ``(h_t, c_t)`` and the gates."""
+    h_prev, c_prev = state
+    a = x_t @ p.W_ih.T + p.b_ih + h_prev @ p.W_hh.T + p.b_hh  # (B, 4H)
+    a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)  # each (B, H)
+    i_t = sigmoid(a_i + _peep(c_prev, p.W_ci))  # sees C_{t-1}
+    f_t = sigmoid(a_f + _peep(c_prev, p.W_cf))  # sees C_{t-1}
+    g_t = tanh(a_g)
+    c_t = f_t * c_prev + i_t * g_t
+    o_t = sigmoid(a_o + _peep(c_t, p.W_co))  # sees the new C_t
+    h_t = o_t * tanh(c_t)
+    return (h_t, c_t), {"i": i_t, "f": f_t, "g": g_t, "o": o_t, "c": c_t}
 
 
 def peephole_step(x_t, state, p: PeepholeParams, return_gates: bool = False):
@@ -282,14 +299,37 @@ def peephole_step(x_t, state, p: PeepholeParams, return_gates: bool = False):
     x_t: (B, D)   state: pair of (B, H) or None   returns h_t, c_t: (B, H)
     With ``return_gates=True`` also returns a dict of ``(B, H)`` arrays i, f, g, o, c.
     """
-    x_t = V.check_step_input(x_t, "x_t")
-    p, D, H, diagonal = _cast_peephole(p, x_t.dtype)
-    x_t = _check_x_t(x_t, D)
-    h, c = V.check_lstm_state(state, x_t.shape[0], H, x_t.dtype)
-    h, c, i, f, g, o = _peephole_cell(x_t @ p.W_ih.T + p.b_ih, h, c, p, H, diagonal)
-    if return_gates:
-        return h, c, {"i": i, "f": f, "g": g, "o": o, "c": c}
-    return h, c
+    (h_t, c_t), gates = _peephole_step(*_check_step(_cast_peephole, x_t, state, p))
+    return (h_t, c_t, gates) if return_gates else (h_t, c_t)
+
+
+def _peephole_step_backward(dstate, x_t, state, p: PeepholeParams):
+    """Unchecked core of ``peephole_step_backward``; recomputes the step's forward."""
+    (dh_t, dc_next), (h_prev, c_prev) = dstate, state
+    _, gates = _peephole_step(x_t, state, p)
+    i, f, g, o, c = (gates[k] for k in "ifgoc")  # each (B, H)
+    tanh_c = np.tanh(c)
+    da_o = dh_t * tanh_c * o * (1 - o)  # h_t = o_t * tanh(C_t)
+    # C_t reaches the loss through h_t, through the output gate's peephole and via step t+1
+    dc = dc_next + dh_t * o * (1 - tanh_c ** 2) + _peep_back(da_o, p.W_co)
+    da_i = dc * g * i * (1 - i)  # C_t = f_t * C_{t-1} + i_t * C~_t
+    da_f = dc * c_prev * f * (1 - f)
+    da_g = dc * i * (1 - g ** 2)
+    dc_prev = dc * f + _peep_back(da_i, p.W_ci) + _peep_back(da_f, p.W_cf)
+    da = np.concatenate([da_i, da_f, da_g, da_o], axis=1)  # (B, 4H), blocks i, f, g, o
+    dx_t, dh_prev, dW_ih, dW_hh, db = _affine_backward(da, x_t, h_prev, p)
+    dp = PeepholeParams(dW_ih, dW_hh, db, db.copy(), _peep_wgrad(da_i, c_prev, p.W_ci),
+                        _peep_wgrad(da_f, c_prev, p.W_cf), _peep_wgrad(da_o, c, p.W_co))
+    return dx_t, dp, (dh_prev, dc_prev)
+
+
+def peephole_step_backward(dstate, x_t, state, p: PeepholeParams):
+    """Backward of one ``peephole_step``: ``dx_t, dp, (dh_prev, dc_prev)``.
+
+    dstate: ``(dh_t, dc_t)``, the gradients reaching h_t and (from step t+1) C_t.
+    """
+    x_t, state, p = _check_step(_cast_peephole, x_t, state, p)
+    return _peephole_step_backward(V.check_pair_grad(dstate, *state[0].shape, x_t.dtype), x_t, state, p)
 
 
 def peephole_forward(x, p: PeepholeParams, state=None, return_cache: bool = False,
@@ -297,90 +337,35 @@ def peephole_forward(x, p: PeepholeParams, state=None, return_cache: bool = Fals
     """Run a peephole LSTM over a sequence.
 
     x: (B, T, D)   state: (h0, c0) each (B, H), or None (zeros)
-    Returns ``hs (B, T, H), (h_T, c_T)``, then ``cache`` if ``return_cache``, then
-    ``gates`` (dict of ``(B, T, H)``: i, f, g, o, c) if ``return_gates``.
+    Returns ``Forward(hs (B, T, H), state (h_T, c_T))``, then a ``cache`` field if
+    ``return_cache``, then ``gates`` (dict of ``(B, T, H)``: i, f, g, o, c) if ``return_gates``.
     """
-    x = V.check_sequence(x, "x")
-    p, D, H, diagonal = _cast_peephole(p, x.dtype)
-    x = _check_x(x, D)
-    B, T, _ = x.shape
-    h0, c0 = V.check_lstm_state(state, B, H, x.dtype)
-
-    xp = x @ p.W_ih.T + p.b_ih  # (B, T, 4H)
-    hs = np.empty((B, T, H), dtype=x.dtype)
-    cs, gi, gf, gg, go = (np.empty_like(hs) for _ in range(5))
-    h, c = h0, c0
-    for t in range(T):
-        h, c, gi[:, t], gf[:, t], gg[:, t], go[:, t] = _peephole_cell(xp[:, t], h, c, p, H, diagonal)
-        hs[:, t], cs[:, t] = h, c
-    out = [hs, (h, c)]
-    if return_cache:
-        out.append({"kind": "peephole", "x": x, "p": p, "diagonal": diagonal, "h0": h0, "c0": c0,
-                    "hs": hs, "cs": cs, "i": gi, "f": gf, "g": gg, "o": go})
-        # the caller gets copies, so editing hs or the gates cannot corrupt backward
-        out[0], gi, gf, gg, go, cs = (a.copy() for a in (hs, gi, gf, gg, go, cs))
-    if return_gates:
-        out.append({"i": gi, "f": gf, "g": gg, "o": go, "c": cs})
-    return tuple(out)
+    return _forward(_cast_peephole, _peephole_step, PeepholeCache, x, p, state, return_cache, return_gates)
 
 
-def peephole_backward(dhs, cache: dict, dstate=None):
+def peephole_backward(dhs, cache: PeepholeCache, dstate=None):
     """Backpropagation through time for ``peephole_forward``.
 
     dhs: (B, T, H)   dstate: ``(dh_T, dc_T)`` or None (either entry may be None)
     Returns ``dx (B, T, D), dp (PeepholeParams), (dh0, dc0)``.
     """
-    cache = _check_cache(cache, "peephole", "peephole_forward")
-    x, p, diagonal, hs, cs = cache["x"], cache["p"], cache["diagonal"], cache["hs"], cache["cs"]
-    gi, gf, gg, go = cache["i"], cache["f"], cache["g"], cache["o"]
-    B, T, H = hs.shape
-    dhs = V.check_grad(dhs, "dhs", hs.shape, x.dtype)
-    dh, dc = _check_dstate(dstate, B, H, x.dtype)
-
-    da = np.empty((B, T, 4 * H), dtype=x.dtype)  # dL/d(gate pre-activations)
-    dW_hh = np.zeros_like(p.W_hh)
-    dW_ci, dW_cf, dW_co = (np.zeros_like(w) for w in (p.W_ci, p.W_cf, p.W_co))
-    for t in reversed(range(T)):
-        dh = dh + dhs[:, t]
-        h_prev = hs[:, t - 1] if t > 0 else cache["h0"]
-        c_prev = cs[:, t - 1] if t > 0 else cache["c0"]
-        c, i, f, g, o = cs[:, t], gi[:, t], gf[:, t], gg[:, t], go[:, t]
-        tc = np.tanh(c)
-        da_o = dh * tc * o * (1 - o)
-        # C_t reaches the loss through h_t, through the output gate's peephole and
-        # (via dc) through the next step.
-        dc = dc + dh * o * (1 - tc * tc) + _peep_back(da_o, p.W_co, diagonal)
-        da_i = dc * g * i * (1 - i)
-        da_f = dc * c_prev * f * (1 - f)
-        da_g = dc * i * (1 - g * g)
-        dW_co += _peep_wgrad(da_o, c, diagonal)
-        dW_ci += _peep_wgrad(da_i, c_prev, diagonal)
-        dW_cf += _peep_wgrad(da_f, c_prev, diagonal)
-        da_t = np.concatenate([da_i, da_f, da_g, da_o], axis=1)  # (B, 4H)
-        da[:, t] = da_t
-        dW_hh += da_t.T @ h_prev
-        dc = dc * f + _peep_back(da_i, p.W_ci, diagonal) + _peep_back(da_f, p.W_cf, diagonal)
-        dh = da_t @ p.W_hh
-
-    dx = da @ p.W_ih  # (B, T, D)
-    dW_ih = np.einsum("btk,btd->kd", da, x)  # (4H, D)
-    db = da.sum(axis=(0, 1))  # (4H,): b_ih and b_hh get the same gradient
-    dp = PeepholeParams(dW_ih, dW_hh, db, db.copy(), dW_ci, dW_cf, dW_co)
-    return dx, dp, (dh, dc)
+    return _backward(_peephole_step_backward, PeepholeCache, "peephole_forward", dhs, cache, dstate)
 
 
 # ----------------------------------------------------------------------------- coupled
 
 
-def _coupled_cell(xp_t, h, c, p: CoupledParams, H: int):
-    """One step from ``xp_t = x_t W_ih^T + b_ih: (B, 3H)``; returns h, c, f, g, o."""
-    a = xp_t + h @ p.W_hh.T + p.b_hh  # (B, 3H)
-    f = sigmoid(a[:, :H])
-    g = tanh(a[:, H:2 * H])
-    o = sigmoid(a[:, 2 * H:])
-    c_new = f * c + (1 - f) * g  # what is forgotten is replaced
-    h_new = o * tanh(c_new)
-    return h_new, c_new, f, g, o
+def _coupled_step(x_t, state, p: CoupledParams):
+    """Unchecked core of ``coupled_step``: returns ``(h_t, c_t)`` and the gates."""
+    h_prev, c_prev = state
+    a = x_t @ p.W_ih.T + p.b_ih + h_prev @ p.W_hh.T + p.b_hh  # (B, 3H)
+    a_f, a_g, a_o = np.split(a, 3, axis=1)  # each (B, H)
+    f_t = sigmoid(a_f)
+    g_t = tanh(a_g)
+    o_t = sigmoid(a_o)
+    c_t = f_t * c_prev + (1 - f_t) * g_t  # what is forgotten is replaced
+    h_t = o_t * tanh(c_t)
+    return (h_t, c_t), {"f": f_t, "g": g_t, "o": o_t, "i": 1 - f_t, "c": c_t}
 
 
 def coupled_step(x_t, state, p: CoupledParams, return_gates: bool = False):
@@ -390,14 +375,32 @@ def coupled_step(x_t, state, p: CoupledParams, return_gates: bool = False):
     With ``return_gates=True`` also returns a dict of ``(B, H)`` arrays f, g, o,
     i (= 1 - f) and c.
     """
-    x_t = V.check_step_input(x_t, "x_t")
-    p, D, H = _cast_coupled(p, x_t.dtype)
-    x_t = _check_x_t(x_t, D)
-    h, c = V.check_lstm_state(state, x_t.shape[0], H, x_t.dtype)
-    h, c, f, g, o = _coupled_cell(x_t @ p.W_ih.T + p.b_ih, h, c, p, H)
-    if return_gates:
-        return h, c, {"f": f, "g": g, "o": o, "i": 1 - f, "c": c}
-    return h, c
+    (h_t, c_t), gates = _coupled_step(*_check_step(_cast_coupled, x_t, state, p))
+    return (h_t, c_t, gates) if return_gates else (h_t, c_t)
+
+
+def _coupled_step_backward(dstate, x_t, state, p: CoupledParams):
+    """Unchecked core of ``coupled_step_backward``; recomputes the step's forward."""
+    (dh_t, dc_next), (h_prev, c_prev) = dstate, state
+    _, gates = _coupled_step(x_t, state, p)
+    f, g, o, c = (gates[k] for k in "fgoc")  # each (B, H)
+    tanh_c = np.tanh(c)
+    da_o = dh_t * tanh_c * o * (1 - o)  # h_t = o_t * tanh(C_t)
+    dc = dc_next + dh_t * o * (1 - tanh_c ** 2)
+    da_f = dc * (c_prev - g) * f * (1 - f)  # f both keeps C_{t-1} and blocks C~_t
+    da_g = dc * (1 - f) * (1 - g ** 2)
+    da = np.concatenate([da_f, da_g, da_o], axis=1)  # (B, 3H), blocks f, g, o
+    dx_t, dh_prev, dW_ih, dW_hh, db = _affine_backward(da, x_t, h_prev, p)
+    return dx_t, CoupledParams(dW_ih, dW_hh, db, db.copy()), (dh_prev, dc * f)
+
+
+def coupled_step_backward(dstate, x_t, state, p: CoupledParams):
+    """Backward of one ``coupled_step``: ``dx_t, dp, (dh_prev, dc_prev)``.
+
+    dstate: ``(dh_t, dc_t)``, the gradients reaching h_t and (from step t+1) C_t.
+    """
+    x_t, state, p = _check_step(_cast_coupled, x_t, state, p)
+    return _coupled_step_backward(V.check_pair_grad(dstate, *state[0].shape, x_t.dtype), x_t, state, p)
 
 
 def coupled_forward(x, p: CoupledParams, state=None, return_cache: bool = False,
@@ -405,64 +408,16 @@ def coupled_forward(x, p: CoupledParams, state=None, return_cache: bool = False,
     """Run a coupled-gate LSTM over a sequence.
 
     x: (B, T, D)   state: (h0, c0) each (B, H), or None (zeros)
-    Returns ``hs (B, T, H), (h_T, c_T)``, then ``cache`` if ``return_cache``, then
-    ``gates`` (dict of ``(B, T, H)``: f, g, o, i = 1 - f, c) if ``return_gates``.
+    Returns ``Forward(hs (B, T, H), state (h_T, c_T))``, then a ``cache`` field if
+    ``return_cache``, then ``gates`` (dict of ``(B, T, H)``: f, g, o, i = 1 - f, c) if ``return_gates``.
     """
-    x = V.check_sequence(x, "x")
-    p, D, H = _cast_coupled(p, x.dtype)
-    x = _check_x(x, D)
-    B, T, _ = x.shape
-    h0, c0 = V.check_lstm_state(state, B, H, x.dtype)
-
-    xp = x @ p.W_ih.T + p.b_ih  # (B, T, 3H)
-    hs = np.empty((B, T, H), dtype=x.dtype)
-    cs, gf, gg, go = (np.empty_like(hs) for _ in range(4))
-    h, c = h0, c0
-    for t in range(T):
-        h, c, gf[:, t], gg[:, t], go[:, t] = _coupled_cell(xp[:, t], h, c, p, H)
-        hs[:, t], cs[:, t] = h, c
-    out = [hs, (h, c)]
-    if return_cache:
-        out.append({"kind": "coupled", "x": x, "p": p, "h0": h0, "c0": c0,
-                    "hs": hs, "cs": cs, "f": gf, "g": gg, "o": go})
-        out[0], gf, gg, go, cs = (a.copy() for a in (hs, gf, gg, go, cs))  # see peephole_forward
-    if return_gates:
-        out.append({"f": gf, "g": gg, "o": go, "i": 1 - gf, "c": cs})
-    return tuple(out)
+    return _forward(_cast_coupled, _coupled_step, CoupledCache, x, p, state, return_cache, return_gates)
 
 
-def coupled_backward(dhs, cache: dict, dstate=None):
+def coupled_backward(dhs, cache: CoupledCache, dstate=None):
     """Backpropagation through time for ``coupled_forward``.
 
     dhs: (B, T, H)   dstate: ``(dh_T, dc_T)`` or None (either entry may be None)
     Returns ``dx (B, T, D), dp (CoupledParams), (dh0, dc0)``.
     """
-    cache = _check_cache(cache, "coupled", "coupled_forward")
-    x, p, hs, cs = cache["x"], cache["p"], cache["hs"], cache["cs"]
-    gf, gg, go = cache["f"], cache["g"], cache["o"]
-    B, T, H = hs.shape
-    dhs = V.check_grad(dhs, "dhs", hs.shape, x.dtype)
-    dh, dc = _check_dstate(dstate, B, H, x.dtype)
-
-    da = np.empty((B, T, 3 * H), dtype=x.dtype)
-    dW_hh = np.zeros_like(p.W_hh)
-    for t in reversed(range(T)):
-        dh = dh + dhs[:, t]
-        h_prev = hs[:, t - 1] if t > 0 else cache["h0"]
-        c_prev = cs[:, t - 1] if t > 0 else cache["c0"]
-        c, f, g, o = cs[:, t], gf[:, t], gg[:, t], go[:, t]
-        tc = np.tanh(c)
-        da_o = dh * tc * o * (1 - o)
-        dc = dc + dh * o * (1 - tc * tc)
-        da_f = dc * (c_prev - g) * f * (1 - f)  # f both keeps C_{t-1} and blocks C~_t
-        da_g = dc * (1 - f) * (1 - g * g)
-        da_t = np.concatenate([da_f, da_g, da_o], axis=1)  # (B, 3H)
-        da[:, t] = da_t
-        dW_hh += da_t.T @ h_prev
-        dc = dc * f
-        dh = da_t @ p.W_hh
-
-    dx = da @ p.W_ih  # (B, T, D)
-    dW_ih = np.einsum("btk,btd->kd", da, x)  # (3H, D)
-    db = da.sum(axis=(0, 1))  # (3H,)
-    return dx, CoupledParams(dW_ih, dW_hh, db, db.copy()), (dh, dc)
+    return _backward(_coupled_step_backward, CoupledCache, "coupled_forward", dhs, cache, dstate)

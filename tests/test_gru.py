@@ -232,7 +232,7 @@ def test_gates_and_return_orders(form):
     plain = gru.gru_forward(x, p, h0, form=form)
     assert len(plain) == 2
     hs, h_T, cache, gates = gru.gru_forward(x, p, h0, form=form, return_cache=True, return_gates=True)
-    assert isinstance(cache, dict) and isinstance(gates, dict)
+    assert isinstance(cache, gru.GRUCache) and isinstance(gates, dict)
     cand = "n" if form == "torch" else "h_tilde"
     assert set(gates) == {"r", "z", cand}
     assert all(g.shape == (2, 3, 4) for g in gates.values())
@@ -378,9 +378,9 @@ def test_bad_backward_input():
         gru.gru_backward(np.full((2, 5, 4), np.nan), cache)
     with pytest.raises(ValueError, match=r"dstate: expected shape \(2, 4\).*got \(1, 2, 4\)"):
         gru.gru_backward(np.zeros((2, 5, 4)), cache, np.zeros((1, 2, 4)))
-    with pytest.raises(TypeError, match=r"cache: expected the cache of gru_forward"):
+    with pytest.raises(TypeError, match=r"cache: expected the GRUCache from gru_forward"):
         gru.gru_backward(np.zeros((2, 5, 4)), (np.zeros(3),))
-    with pytest.raises(TypeError, match=r"cache: expected the cache of gru_forward"):
+    with pytest.raises(TypeError, match=r"cache: expected the GRUCache from gru_forward"):
         gru.gru_backward(np.zeros((2, 5, 4)), {"kind": "lstm"})
 
 
