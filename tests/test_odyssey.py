@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from lstm_course import odyssey, seeds, variants
+from lstm_course.odyssey import OdysseyLSTM
 from lstm_course.train import SequenceModel
 
 RESULTS = Path(__file__).resolve().parents[1] / "book" / "data" / "odyssey_results.json"
@@ -249,3 +250,29 @@ def test_country_outcomes_reproduce():
         was = stored[rec["seed"]]
         assert rec["value"] >= solved and was["value"] >= solved
         assert abs(rec["steps"] - was["steps"]) <= every
+
+
+# ----------------------------------------------------------------------------- torch cells = numpy cells
+
+def _numpy_params_of(cell):
+    from lstm_course import lstm, variants
+    ws = [getattr(cell, n).detach().double().numpy() for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+    if cell.flags["coupled"]:
+        return variants.coupled_forward, variants.CoupledParams(*ws)
+    if cell.flags["peepholes"]:
+        peeps = [cell.peep[k].detach().double().numpy() for k in ("w_ci", "w_cf", "w_co")]
+        return variants.peephole_forward, variants.PeepholeParams(*ws, *peeps)
+    return lstm.lstm_forward, lstm.LSTMParams(*ws)
+
+
+@pytest.mark.parametrize("flags", [{}, {"peepholes": True}, {"coupled": True}])
+def test_odyssey_cells_equal_the_numpy_cells(flags):
+    torch.manual_seed(0)
+    cell = OdysseyLSTM(3, 4, **flags).double()
+    x = np.random.default_rng(0).normal(size=(2, 5, 3))
+    with torch.no_grad():
+        hs_t, (h_t, c_t) = cell(torch.from_numpy(x))
+    forward, p = _numpy_params_of(cell)
+    hs, (h, c) = forward(x, p)
+    np.testing.assert_allclose(hs, hs_t.numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(c, c_t[0].numpy(), rtol=0, atol=1e-12)
