@@ -13,6 +13,16 @@ prints, so the stored value and the page agree, and only those digits are kept::
 prose uses for it.
 
 :func:`spread` formats a per-seed result as "mean (min to max)" for the text.
+
+:func:`glue` puts a value into the prose in both places a chapter is read. It records the
+value for the website (``myst_nb.glue``, stored in the executed notebook) and keeps it as
+an attribute of :data:`glued` in the kernel. The prose writes ``{eval}`glued.ratio```.
+On the website the course's Sphinx extension (``book/_ext/course_build.py``) pastes the
+stored value, exactly as ``{glue:text}`` would. In JupyterLab, ``jupyterlab-myst``
+evaluates ``glued.ratio`` in the student's kernel when the Markdown cell runs::
+
+    glue("ratio", r, ".1e")       # stores the text '1.1e-07'
+    # prose: the ratio is {eval}`glued.ratio`
 """
 from __future__ import annotations
 
@@ -21,7 +31,42 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["shown", "spread"]
+__all__ = ["glue", "glued", "shown", "spread"]
+
+
+class Glued:
+    """The values a chapter has glued, by name: ``glued.ratio`` (see :func:`glue`)."""
+
+    def __repr__(self) -> str:
+        return f"Glued({', '.join(sorted(vars(self))) or 'nothing yet'})"
+
+    def __getattr__(self, name: str):
+        # only reached for a name never glued: say so instead of a bare AttributeError
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(f"nothing is glued as {name!r} yet: run the cell that glues it first")
+
+
+glued = Glued()
+
+
+def glue(name: str, value, fmt: str | None = None) -> None:
+    """Store ``value`` for the prose under ``name``, formatted with ``fmt`` when given.
+
+    With ``fmt`` the value is stored as the text ``format(value, fmt)``, the digits the
+    page shows and nothing more. ``name`` must be a Python identifier, because the prose
+    reads it as ``glued.<name>``.
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"name: expected a Python identifier (the prose reads glued.<name>), got {name!r}")
+    if fmt is not None:
+        if not isinstance(fmt, str) or not fmt:
+            raise TypeError(f"fmt: expected a format specification such as '.3f', got {fmt!r}")
+        value = format(value, fmt)
+    from myst_nb import glue as _myst_glue
+
+    _myst_glue(name, value, display=False)
+    setattr(glued, name, value)
 
 
 def _check_real(value, name: str = "value") -> float:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from lstm_course.report import shown
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -84,7 +83,8 @@ def test_notebook_stores_no_error_progress_bar_or_widget_state(nb_path):
             assert out.get("name") != "stderr", f"{nb_path.name}: cell {k} stores stderr output: {text[:200]!r}"
 
 
-_GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
+_GLUE_ROLE = re.compile(r"\{eval\}`glued\.(\w+)`")
+_EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
 _GLUE_MIME = "application/papermill.record/text/plain"
 
 
@@ -111,33 +111,29 @@ def _as_float(text: str) -> float | None:
 def stored_float_problems(nb: dict) -> list[str]:
     """Glued floats that store more digits than the prose shows (see ``lstm_course.report``).
 
-    A float used with a format (``{glue:text}`key:.2f```) must already be rounded to that
-    format; one used without a format may have at most 4 significant digits.
+    The prose shows a glued value as stored (``{eval}`glued.key```), so a float may have at
+    most 4 significant digits; more precision is glued as text (``glue(key, v, ".5f")``).
     """
     glued = _glued_values(nb)
     prose = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     problems = []
-    for role in _GLUE_ROLE.findall(prose):
-        key, _, spec = role.partition(":")
+    for key in _GLUE_ROLE.findall(prose):
         value = _as_float(glued.get(key, ""))
         if value is None:
             continue
-        if spec and spec[-1] in "eEfFgG%":
-            if shown(value, spec) != value:
-                problems.append(f"{key} = {glued[key]} is shown as {spec!r}: glue shown(value, {spec!r})")
-        elif len(re.sub(r"[^0-9]", "", glued[key].split("e")[0]).strip("0")) > 4:
+        if len(re.sub(r"[^0-9]", "", glued[key].split("e")[0]).strip("0")) > 4:
             problems.append(f"{key} = {glued[key]} is shown unformatted with more than 4 significant digits")
     return problems
 
 
 def test_stored_float_check_can_fail():
     nb = {"cells": [
-        {"cell_type": "markdown", "source": ["ratio {glue:text}`r:.1e`, raw {glue:text}`q`"]},
+        {"cell_type": "markdown", "source": ["ratio {eval}`glued.r`, raw {eval}`glued.q`"]},
         {"cell_type": "code", "source": "", "outputs": [
             {"data": {_GLUE_MIME: "1.1429441413178199e-07"}, "metadata": {"scrapbook": {"name": "r"}}},
             {"data": {_GLUE_MIME: "0.6064896364763327"}, "metadata": {"scrapbook": {"name": "q"}}}]}]}
     assert len(stored_float_problems(nb)) == 2
-    nb["cells"][1]["outputs"][0]["data"][_GLUE_MIME] = "1.1e-07"
+    nb["cells"][1]["outputs"][0]["data"][_GLUE_MIME] = "'1.1e-07'"
     nb["cells"][1]["outputs"][1]["data"][_GLUE_MIME] = "0.6065"
     assert stored_float_problems(nb) == []
 
@@ -146,4 +142,159 @@ def test_stored_float_check_can_fail():
 def test_glued_floats_store_only_the_digits_shown(nb_path):
     """A full-precision float in a stored notebook differs between CPUs (issue: portable results)."""
     problems = stored_float_problems(json.loads(nb_path.read_text(encoding="utf-8")))
+    assert not problems, f"{nb_path.name}:\n" + "\n".join(problems)
+
+
+def _source(cell) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def prose_order_problems(nb: dict) -> list[str]:
+    """``{eval}`` expressions JupyterLab cannot evaluate when it runs the chapter from the top.
+
+    JupyterLab (jupyterlab-myst) evaluates a Markdown cell's ``{eval}`` expressions when Run
+    All reaches that cell, so ``glued.<key>`` must be glued, and ``cite`` and ``glued``
+    imported, by a code cell above it. The website would not notice a value glued below.
+    """
+    glued_above: set[str] = set()
+    patterns: list[re.Pattern] = []
+    imported = set()
+    problems = []
+    for k, cell in enumerate(nb["cells"]):
+        text = _source(cell)
+        if cell["cell_type"] == "code":
+            imported.update(n for n in ("cite", "glued") if re.search(rf"import .*\b{n}\b", text))
+            glued_above.update(re.findall(r'glue\(\s*"(\w+)"', text))
+            for f in re.findall(r'glue\(\s*f"([^"]+)"', text):
+                patterns.append(re.compile(re.sub(r"\\\{[^}]*\\\}", r"\\w+", re.escape(f))))
+            continue
+        if cell["cell_type"] != "markdown":
+            continue
+        for expression in _EVAL_ROLE.findall(text):
+            name = expression.split(".")[0]
+            if name not in imported:
+                problems.append(f"cell {k}: {{eval}}`{expression}` before {name} is imported")
+            m = re.fullmatch(r"glued\.(\w+)", expression)
+            if m and m.group(1) not in glued_above and not any(p.fullmatch(m.group(1)) for p in patterns):
+                problems.append(f"cell {k}: glued.{m.group(1)} is glued only below this cell")
+    return problems
+
+
+def test_prose_order_check_can_fail():
+    nb = {"cells": [
+        {"cell_type": "markdown", "source": "see {eval}`cite.p(\"a\")`"},
+        {"cell_type": "code", "source": "from lstm_course.cite import cite\nfrom lstm_course.report import glue, glued"},
+        {"cell_type": "markdown", "source": "x is {eval}`glued.x`, y_1 is {eval}`glued.y_1`"},
+        {"cell_type": "code", "source": 'glue("x", 1)\nfor k in range(2):\n    glue(f"y_{k}", k)'},
+        {"cell_type": "markdown", "source": "x is {eval}`glued.x`, y_1 is {eval}`glued.y_1`"}]}
+    assert prose_order_problems(nb) == [
+        'cell 0: {eval}`cite.p("a")` before cite is imported',
+        "cell 2: glued.x is glued only below this cell",
+        "cell 2: glued.y_1 is glued only below this cell"]
+
+
+@pytest.mark.parametrize("nb_path", _notebooks(), ids=lambda p: str(p.relative_to(BOOK)))
+def test_prose_reads_only_values_glued_above_it(nb_path):
+    """Run All in JupyterLab evaluates each Markdown cell when it reaches it (issue 13)."""
+    problems = prose_order_problems(json.loads(nb_path.read_text(encoding="utf-8")))
+    assert not problems, f"{nb_path.name}:\n" + "\n".join(problems)
+
+
+def _plain(text: str) -> str:
+    return text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" else text
+
+
+@pytest.mark.parametrize("nb_path", _notebooks(), ids=lambda p: str(p.relative_to(BOOK)))
+def test_stored_prose_results_are_the_glued_values(nb_path):
+    """JupyterLab shows stored ``user_expressions`` before a chapter runs: they must be current."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    glued = _glued_values(nb)
+    problems = []
+    for k, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        wanted = list(dict.fromkeys(_EVAL_ROLE.findall(_source(cell))))
+        stored = {u["expression"]: u["result"] for u in cell.get("metadata", {}).get("user_expressions", [])}
+        if sorted(stored) != sorted(wanted):
+            problems.append(f"cell {k}: stored results for {sorted(stored)}, prose has {sorted(wanted)}")
+            continue
+        for expression, result in stored.items():
+            m = re.fullmatch(r"glued\.(\w+)", expression)
+            if m and _plain(result["data"]["text/plain"]) != _plain(glued.get(m.group(1), "")):
+                problems.append(f"cell {k}: {expression} stored as {result['data']['text/plain']}, "
+                                f"glued as {glued.get(m.group(1))}")
+    assert not problems, (f"{nb_path.name} (re-execute it with tools/execute_notebooks.py):\n"
+                          + "\n".join(problems))
+
+
+def _solution_regions(nb: dict) -> list[bool]:
+    """For each cell, whether it lies inside a ``solution-start`` ... ``solution-end`` region."""
+    inside, flags = False, []
+    for cell in nb["cells"]:
+        text = _source(cell) if cell["cell_type"] == "markdown" else ""
+        if "{solution-start}" in text:
+            inside = True
+        flags.append(inside)
+        if "{solution-end}" in text:
+            inside = False
+    return flags
+
+
+def _top_level_names(code: str) -> set[str]:
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return names
+
+
+def solution_problems(nb: dict) -> list[str]:
+    """Solution cells that Run All would let overwrite a student's stub, or that show in Lab.
+
+    A stub is a code cell outside the solution regions that raises ``NotImplementedError``;
+    the names it defines are the student's. A solution cell must not define them again (it
+    uses its own names, so running every cell keeps the student's answer), and its source
+    starts collapsed in JupyterLab (``metadata.jupyter.source_hidden``).
+    """
+    flags = _solution_regions(nb)
+    students: set[str] = set()
+    for cell, in_solution in zip(nb["cells"], flags):
+        if cell["cell_type"] == "code" and not in_solution and "NotImplementedError" in _source(cell):
+            students |= _top_level_names(_source(cell))
+    problems = []
+    for k, (cell, in_solution) in enumerate(zip(nb["cells"], flags)):
+        if cell["cell_type"] != "code" or not in_solution:
+            continue
+        clash = _top_level_names(_source(cell)) & students
+        if clash:
+            problems.append(f"cell {k}: the solution redefines the student's {sorted(clash)}")
+        if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+            problems.append(f"cell {k}: a solution cell shown open in JupyterLab (set jupyter.source_hidden)")
+    return problems
+
+
+def test_solution_check_can_fail():
+    stub = {"cell_type": "code", "source": "def my_gate(a, v):\n    raise NotImplementedError", "metadata": {}}
+    start = {"cell_type": "markdown", "source": ":::{solution-start} ex\n:::"}
+    end = {"cell_type": "markdown", "source": ":::{solution-end}\n:::"}
+    bad = {"cell_type": "code", "source": "def my_gate(a, v):\n    return a * v", "metadata": {}}
+    good = {"cell_type": "code", "source": "def gate_solution(a, v):\n    return a * v",
+            "metadata": {"jupyter": {"source_hidden": True}}}
+    assert len(solution_problems({"cells": [stub, start, bad, end]})) == 2
+    assert solution_problems({"cells": [stub, start, good, end]}) == []
+
+
+@pytest.mark.parametrize("nb_path", _notebooks(), ids=lambda p: str(p.relative_to(BOOK)))
+def test_run_all_keeps_the_students_answers(nb_path):
+    """Running every cell must never replace a student's function with the solution (issue 13)."""
+    problems = solution_problems(json.loads(nb_path.read_text(encoding="utf-8")))
     assert not problems, f"{nb_path.name}:\n" + "\n".join(problems)

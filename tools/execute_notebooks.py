@@ -9,12 +9,20 @@ is recorded and the ipywidgets state is not stored (its model ids are random, an
 the static site it would make the page load the widget manager from a CDN; a widget
 needs a kernel to respond anyway, and each chapter draws the same figure once with
 fixed values), so a re-run that changes nothing leaves the file unchanged in git.
+
+After the last cell, every ``{eval}`expression``` of the Markdown cells is evaluated in the
+same kernel and its result stored in that cell's ``user_expressions`` metadata, in the
+format ``jupyterlab-myst`` writes. JupyterLab then shows the prose's numbers and citations
+as soon as a chapter opens, before the student runs it; running a Markdown cell evaluates
+them again in the student's kernel. An expression that fails stops the run.
+
 Prints the wall time of each notebook.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -30,6 +38,34 @@ def all_notebooks() -> list[Path]:
                   if "_build" not in p.parts and ".ipynb_checkpoints" not in p.parts)
 
 
+EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
+
+
+def evaluate_prose(client: NotebookClient, nb) -> None:
+    """Store each Markdown cell's ``{eval}`` results as ``jupyterlab-myst`` does."""
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        expressions = list(dict.fromkeys(EVAL_ROLE.findall(cell.source)))
+        if not expressions:
+            cell.metadata.pop("user_expressions", None)
+            continue
+        msg_id = client.kc.execute("", silent=True, store_history=False,
+                                   user_expressions={str(i): e for i, e in enumerate(expressions)})
+        reply = client.wait_for_reply(msg_id)
+        results = reply["content"]["user_expressions"]
+        stored = []
+        for i, expression in enumerate(expressions):
+            result = results[str(i)]
+            if result["status"] != "ok":
+                raise RuntimeError(f"Markdown cell {k}: {{eval}}`{expression}` failed: "
+                                   f"{result.get('ename')}: {result.get('evalue')}")
+            stored.append({"expression": expression,
+                           "result": {"data": result["data"], "metadata": result.get("metadata", {}),
+                                      "status": "ok"}})
+        cell.metadata["user_expressions"] = stored
+
+
 def execute(path: Path, timeout: int = 300) -> float:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
@@ -38,7 +74,12 @@ def execute(path: Path, timeout: int = 300) -> float:
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
-    client.execute()
+    with client.setup_kernel():
+        info = client.wait_for_reply(client.kc.kernel_info())
+        nb.metadata["language_info"] = info["content"]["language_info"]
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        evaluate_prose(client, nb)
     seconds = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
