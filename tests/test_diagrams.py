@@ -340,6 +340,19 @@ def test_geometry_is_plain_data():
         assert isinstance(diagrams.geometry(name), dict)
 
 
+def test_every_figure_is_a_sketch_and_a_drawing():
+    """Each figure module pairs a sketch function (geometry and alt text) with a drawing
+    function of the same name; the registry lists both."""
+    assert list(diagrams.SKETCHES) != [] and set(diagrams.SKETCHES) == set(diagrams.DIAGRAMS)
+    for name, draw in diagrams.DIAGRAMS.items():
+        assert draw is getattr(diagrams, name)
+        s = diagrams.sketch(name, theme="dark")
+        assert s.name == name and s.geometry == diagrams.geometry(name)
+        assert diagrams.alt_text(name) == s.alt
+    with pytest.raises(ValueError, match="name must be one of"):
+        diagrams.geometry("lstm_cel")
+
+
 # --------------------------------------------------------------------------------------
 # Legibility
 # --------------------------------------------------------------------------------------
