@@ -20,10 +20,11 @@ from typing import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from .style import LINE_CYCLE, MUTED
+
 __all__ = ["state_difference_plot", "accuracy_vs_gap_plot", "gradient_ratio_plot"]
 
-_BLUE, _ORANGE, _GREY = "#3b6ea5", "#d9822b", "0.45"
-_LINE_COLORS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00")  # Okabe-Ito
+_BLUE, _GREY = MUTED["blue"], MUTED["grey"]   # colours live in lstm_course.style
 
 
 def _axes(ax, size):
@@ -31,6 +32,11 @@ def _axes(ax, size):
         fig = Figure(figsize=size, layout="constrained")
         return fig, fig.subplots()
     return ax.figure, ax
+
+
+def _line_color(n: int) -> str:
+    """The colour of the n-th line of a plot (``style.LINE_CYCLE``, repeating)."""
+    return LINE_CYCLE[n % len(LINE_CYCLE)]
 
 
 def _tidy(ax):
@@ -117,7 +123,7 @@ def gradient_ratio_plot(ks, curves: Mapping[str, Sequence[float]], ax=None,
         r = np.asarray(r, dtype=float)
         if r.shape != ks.shape:
             raise ValueError(f"curves[{label!r}]: expected shape {ks.shape} like ks, got {r.shape}")
-        ax.semilogy(ks, r, color=_LINE_COLORS[n % len(_LINE_COLORS)], lw=2, label=label)
+        ax.semilogy(ks, r, color=_line_color(n), lw=2, label=label)
     ax.axhline(1.0, color="0.3", lw=0.8)
     ax.set(xlabel="steps back k", xlim=(ks.min(), ks.max()),
            ylabel=r"$\|\partial L/\partial h_{T-k}\| \,/\, \|\partial L/\partial h_T\|$")
@@ -206,11 +212,11 @@ def mse_vs_length_plot(lengths: Sequence[int], curves: Mapping[str, Sequence[flo
         if mse.ndim not in (1, 2) or mse.shape[0] != lengths.size:
             raise ValueError(f"curves[{label!r}]: expected shape {lengths.shape} like lengths, or "
                              f"({lengths.size}, S) for S seeds, got {mse.shape}")
-        color = _LINE_COLORS[n % len(_LINE_COLORS)]
+        color = _line_color(n)
         ax.semilogy(lengths, mse if mse.ndim == 1 else mse.mean(axis=1), "o-", color=color, lw=2, ms=6,
                     label=label)
     for n, mse in enumerate(curves.values()):  # after the lines: the lines come first in ax.lines
-        _seed_dots(ax, lengths, mse, _LINE_COLORS[n % len(_LINE_COLORS)])
+        _seed_dots(ax, lengths, mse, _line_color(n))
     ax.axhline(baseline, color=_GREY, ls="--", lw=1.2)
     ax.text(lengths.min(), baseline, " always predict 1", ha="left", va="bottom", fontsize=9, color=_GREY)
     if solved is not None:

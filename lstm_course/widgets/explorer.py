@@ -43,6 +43,7 @@ from matplotlib.figure import Figure
 import traitlets
 
 from .. import diagrams
+from ..style import GATE_COLORS, LINE_CYCLE, OKABE_ITO
 from ._anywidget import CourseWidget
 
 __all__ = [
@@ -208,7 +209,7 @@ def run_schedule(schedule: dict, c0=None) -> dict:
 _BAR_NAMES = ("c_prev", "kept", "written", "C", "tanh_C", "h")
 _BAR_LABELS = (r"$C_{t-1}$", r"$f_t C_{t-1}$", r"$i_t \tilde{C}_t$", r"$C_t$",
                r"$\tanh C_t$", r"$h_t$")
-_UNIT_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")  # Okabe-Ito
+_UNIT_COLORS = LINE_CYCLE[:5]   # as UNIT_COLORS in js/explorer.js
 
 
 def _step_values(values: dict) -> dict:
@@ -333,8 +334,7 @@ def explorer_widget(values: dict | None = None, unit: int = 0, dpi: int = RENDER
 
 # ---- sequence figure ----------------------------------------------------------------
 
-_GATE_STYLE = {"f": ("#009E73", r"$f_t$"), "i": ("#0072B2", r"$i_t$"),
-               "c_tilde": ("#E69F00", r"$\tilde{C}_t$"), "o": ("#CC79A7", r"$o_t$")}
+_GATE_LABELS = {"f": r"$f_t$", "i": r"$i_t$", "c_tilde": r"$\tilde{C}_t$", "o": r"$o_t$"}
 
 
 def _check_schedule_1d(schedule: dict) -> None:
@@ -362,7 +362,7 @@ def sequence_figure(schedule: dict | str = "overwrite", c0=None, step: int | Non
                         gridspec_kw={"height_ratios": [0.55, 0.55, 0.75, 0.55, 2.3]})
     gate_bars = {}
     for ax, k in zip(axes[:4], SCHEDULE_KEYS):
-        color, label = _GATE_STYLE[k]
+        color, label = GATE_COLORS[k], _GATE_LABELS[k]
         gate_bars[k] = ax.bar(t, sch[k], width=0.6, color=color)
         lo = -1.0 if k == "c_tilde" else 0.0
         ax.set_ylim(lo - 0.05, 1.05)
@@ -371,8 +371,8 @@ def sequence_figure(schedule: dict | str = "overwrite", c0=None, step: int | Non
         ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=12)
         ax.axhline(0, color="0.6", lw=0.8)
     ax_c = axes[4]
-    c_line, = ax_c.plot(steps_all, res["C"], "o-", color="#009E73", lw=2.2, ms=5, label=r"$C_t$")
-    h_line, = ax_c.plot(t, res["h"], "s--", color="#D55E00", lw=1.6, ms=4, label=r"$h_t$")
+    c_line, = ax_c.plot(steps_all, res["C"], "o-", color=OKABE_ITO["green"], lw=2.2, ms=5, label=r"$C_t$")
+    h_line, = ax_c.plot(t, res["h"], "s--", color=OKABE_ITO["vermillion"], lw=1.6, ms=4, label=r"$h_t$")
     ax_c.axhline(0, color="0.6", lw=0.8)
     ax_c.set(xlabel="step $t$", ylabel="value", xlim=(-0.4, T + 0.4))
     ax_c.set_xticks(steps_all)

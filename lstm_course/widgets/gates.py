@@ -35,6 +35,7 @@ import traitlets
 from ._anywidget import CourseWidget
 from ..activations import sigmoid
 from ..counting import KINDS, param_counts
+from ..style import OKABE_ITO
 
 __all__ = [
     "DEFAULT_VECTOR",
@@ -51,11 +52,11 @@ __all__ = [
 
 DEFAULT_VECTOR = np.array([0.9, -0.6, 0.4, -0.9, 0.7])  # the vector the gate widget filters
 _A_RANGE = 8.0  # the sigmoid is drawn on [-8, 8]
-# Okabe & Ito's colour-blind-safe palette, as in lstm_course.diagrams.
-_PASS_COLOR = "#E69F00"  # what passes the gate (orange)
+# Okabe & Ito's colour-blind-safe palette, from lstm_course.style.
+_PASS_COLOR = OKABE_ITO["orange"]  # what passes the gate
 _FULL_COLOR = "#cfcfcf"  # the vector before the gate
-_CURVE_COLOR = "#0072B2"  # blue
-_KIND_COLORS = {"rnn": "#999999", "gru": "#56B4E9", "lstm": "#E69F00"}
+_CURVE_COLOR = OKABE_ITO["blue"]
+_KIND_COLORS = {"rnn": OKABE_ITO["grey"], "gru": OKABE_ITO["sky"], "lstm": OKABE_ITO["orange"]}
 _KIND_LABELS = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}
 
 

@@ -35,6 +35,7 @@ import traitlets
 
 from ._anywidget import CourseWidget
 from .. import gradients, rnn
+from ..style import MUTED
 
 __all__ = [
     "unrolled_states",
@@ -51,9 +52,9 @@ __all__ = [
 ]
 
 _CMAP = "RdBu_r"  # red positive, blue negative, white zero
-_NOW_COLOR = "#d9822b"  # the current step
+_NOW_COLOR = MUTED["orange"]  # the current step
 _PREV_COLOR = "#9a9a9a"  # the previous step
-_CURVE_COLOR = "#3b6ea5"
+_CURVE_COLOR = MUTED["blue"]
 
 
 

@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 import traitlets
 
 from ._anywidget import CourseWidget
+from ..style import OKABE_ITO
 
 __all__ = [
     "TemperatureDistribution",
@@ -39,8 +40,8 @@ __all__ = [
     "temperature_widget",
 ]
 
-_BAR_COLOR = "#0072B2"    # Okabe-Ito blue: probabilities at tau
-_REF_COLOR = "#E69F00"    # orange outline: tau = 1, the model's own distribution
+_BAR_COLOR = OKABE_ITO["blue"]    # probabilities at tau
+_REF_COLOR = OKABE_ITO["orange"]  # outline: tau = 1, the model's own distribution
 _T_MIN, _T_MAX = 0.1, 2.0
 
 
