@@ -67,23 +67,26 @@ def read_bib(path: Path) -> dict[str, _Entry]:
 
 
 class Citation:
-    """Works cited together, shown ``(A, 1997; B, 2000)`` or ``A (1997)`` (``textual``)."""
+    """Works cited together, shown ``[A, 1997, B, 2000]`` or ``A [1997]`` (``textual``).
+
+    The brackets and separators are the website's (sphinxcontrib-bibtex's ``author_year``).
+    """
 
     def __init__(self, entries: list[_Entry], textual: bool):
         self.entries, self.textual = entries, textual
 
     def _label(self, e: _Entry) -> str:
-        return f"{e.authors} ({e.year})" if self.textual else f"{e.authors}, {e.year}"
+        return f"{e.authors} [{e.year}]" if self.textual else f"{e.authors}, {e.year}"
 
     def __repr__(self) -> str:
-        body = "; ".join(self._label(e) for e in self.entries)
-        return body if self.textual else f"({body})"
+        body = ", ".join(self._label(e) for e in self.entries)
+        return body if self.textual else f"[{body}]"
 
     def _repr_html_(self) -> str:
-        links = "; ".join(
+        links = ", ".join(
             f'<a href="#References" title="{html.escape(e.full, quote=True)}">{html.escape(self._label(e))}</a>'
             for e in self.entries)
-        return links if self.textual else f"({links})"
+        return links if self.textual else f"[{links}]"
 
 
 class Cite:
@@ -111,11 +114,11 @@ class Cite:
         return [self.entries[k] for k in keys]
 
     def p(self, *keys: str) -> Citation:
-        """A parenthetical citation: (Hochreiter and Schmidhuber, 1997)."""
+        """A parenthetical citation: [Hochreiter and Schmidhuber, 1997]."""
         return Citation(self._get(keys), textual=False)
 
     def t(self, *keys: str) -> Citation:
-        """A textual citation: Hochreiter and Schmidhuber (1997)."""
+        """A textual citation: Hochreiter and Schmidhuber [1997]."""
         return Citation(self._get(keys), textual=True)
 
     def references(self) -> "ReferenceList":
