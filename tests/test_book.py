@@ -228,15 +228,18 @@ def test_stored_prose_results_are_the_glued_values(nb_path):
 
 
 def _solution_regions(nb: dict) -> list[bool]:
-    """For each cell, whether it lies inside a ``solution-start`` ... ``solution-end`` region."""
+    """For each cell, whether it starts inside a ``solution-start`` ... ``solution-end`` region.
+
+    A Markdown cell may close one region and open the next; the state after a cell is set
+    by its last marker.
+    """
     inside, flags = False, []
     for cell in nb["cells"]:
-        text = _source(cell) if cell["cell_type"] == "markdown" else ""
-        if "{solution-start}" in text:
-            inside = True
         flags.append(inside)
-        if "{solution-end}" in text:
-            inside = False
+        if cell["cell_type"] == "markdown":
+            markers = re.findall(r"\{solution-(start|end)\}", _source(cell))
+            if markers:
+                inside = markers[-1] == "start"
     return flags
 
 
@@ -294,7 +297,7 @@ def test_solution_check_can_fail():
 
 
 @pytest.mark.parametrize("nb_path", _notebooks(), ids=lambda p: str(p.relative_to(BOOK)))
-def test_run_all_keeps_the_students_answers(nb_path):
+def test_solutions_keep_the_students_answers_on_run_all(nb_path):
     """Running every cell must never replace a student's function with the solution (issue 13)."""
     problems = solution_problems(json.loads(nb_path.read_text(encoding="utf-8")))
     assert not problems, f"{nb_path.name}:\n" + "\n".join(problems)
