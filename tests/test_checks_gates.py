@@ -81,3 +81,26 @@ def test_a_mistake_is_named_only_when_it_explains_two_cases():
 def test_inverse_sigmoid_hints_do_not_state_the_answer():
     for m in check._LOGIT_MISTAKES:
         assert "g / (1 - g)" not in m.hint and "(1 - g) / g" not in m.hint, m.hint
+
+
+def test_stacked_lstm_param_count_equals_torch(capsys):
+    torch = pytest.importorskip("torch")
+    for D, H, L in [(10, 20, 2), (20, 10, 3), (3, 5, 1)]:
+        n = sum(t.numel() for t in torch.nn.LSTM(D, H, num_layers=L).parameters())
+        assert check._ref_stacked_count(D, H, L) == n
+    check.stacked_lstm_param_count(lambda D, H, L: 4 * H * (D + H + 2) + (L - 1) * 4 * H * (2 * H + 2))
+    assert capsys.readouterr().out == "stacked_lstm_param_count: all 4 checks passed.\n"
+
+
+@pytest.mark.parametrize("wrong,hint", [
+    (lambda D, H, L: L * 4 * H * (D + H + 2), "only the first layer reads x_t"),
+    (lambda D, H, L: 4 * H * (D + H + 2), "one layer's count"),
+    (lambda D, H, L: 4 * H * (D + H + 1) + (L - 1) * 4 * H * (2 * H + 1), "stores two"),
+    (lambda D, H, L: 4 * H * (D + H + 2) + (L - 1) * 4 * H * (H + 2), "no input weights"),
+    (lambda D, H, L: 4 * H * (D + H + 2) + L * 4 * H * (2 * H + 2), "one layer too many"),
+    (lambda D, H, L: 12345, "wrong values"),
+    (lambda D, H, L: "4", "expected a number"),
+])
+def test_stacked_lstm_param_count_mistakes(wrong, hint):
+    with pytest.raises(CheckFailed, match=hint):
+        check.stacked_lstm_param_count(wrong)

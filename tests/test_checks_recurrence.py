@@ -32,8 +32,25 @@ def test_tanh_step_backward_passes_reference(capsys):
     assert capsys.readouterr().out == "tanh_step_backward: all 4 checks passed.\n"
 
 
+def test_rnn_step_input_first_passes_reference(capsys):
+    def good(x_t, h_prev, W, b):
+        return np.tanh(np.concatenate([x_t, h_prev], axis=1) @ W.T + b)
+
+    check.rnn_step_input_first(good)
+    assert capsys.readouterr().out == "rnn_step_input_first: all 5 checks passed.\n"
+
+
+def test_input_first_is_the_package_step_with_its_blocks_swapped():
+    rng = np.random.default_rng(0)
+    p = rnn.init_params(3, 4, rng)
+    x, h = rng.normal(size=(2, 3)), rng.normal(size=(2, 4))
+    W = np.concatenate([p.W_ih, p.W_hh], axis=1)
+    assert np.allclose(check._ref_step_input_first(x, h, W, p.b_ih + p.b_hh), rnn.rnn_step(x, h, p))
+
+
 @pytest.mark.parametrize("checker, mistakes", [
     (check.rnn_step, check._STEP_MISTAKES),
+    (check.rnn_step_input_first, check._INPUT_FIRST_MISTAKES),
     (check.unroll, check._UNROLL_MISTAKES),
     (check.tanh_step_backward, check._BACKWARD_MISTAKES),
 ])

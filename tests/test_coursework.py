@@ -146,12 +146,13 @@ PATCH = (
 # "book": the book's own exercise solutions pasted under the names they had in the
 # assignments before issue 15 and under the current names where the signatures agree.
 BOOK_SOLUTIONS = {  # notebook -> {book name: names to paste it as}
-    "book/01_recurrent_networks.ipynb": {"my_rnn_step": ["rnn_step"], "my_unroll": ["unroll"]},
+    "book/01_recurrent_networks.ipynb": {"rnn_step_input_first_solution": ["rnn_step"],
+                                         "unroll_solution": ["unroll"]},
     "book/06_variants.ipynb": {"my_peephole_step": ["peephole_step", "full_peephole_step"],
                                "my_coupled_update": ["coupled_update"]},
-    "book/appendix/bptt.ipynb": {"my_cell_grad": ["cell_grad"],
-                                 "my_step_backward": ["lstm_step_backward"],
-                                 "my_clip": ["clip_by_global_norm"]},
+    "book/appendix/bptt.ipynb": {"cell_grad_solution": ["cell_grad"],
+                                 "step_backward_solution": ["lstm_step_backward"],
+                                 "clip_solution": ["clip_by_global_norm"]},
 }
 CHEATS = ("package", "patch", "book")
 

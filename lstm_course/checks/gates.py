@@ -2,6 +2,9 @@
 
 ``lstm_param_count(fn)``   the reader's ``fn(D, H) -> int``: parameters of ``torch.nn.LSTM``
                           (one layer), ``4 * H * (D + H + 2)``.
+``stacked_lstm_param_count(fn)`` the reader's ``fn(D, H, num_layers) -> int``: parameters
+                          of ``torch.nn.LSTM(D, H, num_layers)``; layer k > 0 reads layer k-1's h,
+                          so ``4H(D + H + 2) + (num_layers - 1) * 4H(2H + 2)``.
 ``gate(fn)``               the reader's ``fn(a, v) -> array``: a gate with pre-activation
                           ``a`` applied to the vector ``v``, ``sigma(a) * v``.
 ``gate_preactivation(fn)`` the reader's ``fn(g) -> array``: the pre-activation that makes a
@@ -18,7 +21,7 @@ from . import Case, Mistake, run_check
 from ..activations import sigmoid
 from ..counting import param_count
 
-__all__ = ["lstm_param_count", "gate", "gate_preactivation"]
+__all__ = ["lstm_param_count", "stacked_lstm_param_count", "gate", "gate_preactivation"]
 
 
 # ---- parameter count (chapter "LSTM Networks") ---------------------------------------
@@ -65,6 +68,49 @@ def lstm_param_count(fn) -> None:
 
     run_check(student, _ref_lstm_count, _COUNT_CASES, name="lstm_param_count",
               output_names=["count"], mistakes=_COUNT_MISTAKES, rtol=0, atol=0)
+
+
+# ---- a stack of LSTM layers (chapter "LSTM Networks") -------------------------------
+
+def _ref_stacked_count(D, H, L):
+    return param_count("lstm", D, H) + (L - 1) * param_count("lstm", H, H)
+
+
+_STACKED_CASES = [
+    Case((10, 20, 2), "D=10, H=20, 2 layers"),  # first: every listed mistake gives a different number here
+    Case((1, 1, 1), "D=1, H=1, 1 layer"),
+    Case((20, 10, 3), "D=20, H=10, 3 layers"),
+    Case((300, 512, 4), "D=300, H=512, 4 layers"),
+]
+
+_STACKED_MISTAKES = [
+    Mistake("every layer in your count reads an input of size D: only the first layer reads x_t; "
+            "layer k > 0 reads the hidden state h of the layer below, a vector of size H.",
+            lambda D, H, L: L * 4 * H * (D + H + 2)),
+    Mistake("that is one layer's count: num_layers stacks that many LSTM layers, each with its own weights.",
+            lambda D, H, L: 4 * H * (D + H + 2)),
+    Mistake("you counted one bias vector per block; torch.nn.LSTM stores two in every layer (b_ih and b_hh).",
+            lambda D, H, L: 4 * H * (D + H + 1) + (L - 1) * 4 * H * (2 * H + 1)),
+    Mistake("the layers above the first look like they have no input weights W_ih: each reads the "
+            "h of the layer below through its own W_ih of shape (4H, H).",
+            lambda D, H, L: 4 * H * (D + H + 2) + (L - 1) * 4 * H * (H + 2)),
+    Mistake("your count has one layer too many: num_layers includes the first layer, so "
+            "num_layers - 1 layers sit on top of it.",
+            lambda D, H, L: 4 * H * (D + H + 2) + L * 4 * H * (2 * H + 2)),
+]
+
+
+def stacked_lstm_param_count(fn) -> None:
+    """Check ``fn(D, H, num_layers)``: the number of parameters of ``torch.nn.LSTM(D, H, num_layers)``."""
+
+    def student(D, H, L):
+        out = fn(D, H, L)
+        if isinstance(out, (bool, np.bool_)) or not isinstance(out, (int, np.integer, float, np.floating)):
+            raise TypeError(f"expected a number, got {type(out).__name__}")
+        return out
+
+    run_check(student, _ref_stacked_count, _STACKED_CASES, name="stacked_lstm_param_count",
+              output_names=["count"], mistakes=_STACKED_MISTAKES, rtol=0, atol=0)
 
 
 # ---- a gate (chapter "The Core Idea Behind LSTMs") -----------------------------------

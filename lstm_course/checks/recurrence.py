@@ -3,6 +3,9 @@
 ``rnn_step(fn)``            the reader's ``fn(x_t, h_prev, W, b) -> h_t``: one RNN step in the
                            article's notation, ``h_t = tanh(W . [h_{t-1}, x_t] + b)``, with the
                            concatenated ``W: (H, H + D)`` and ``b: (H,)``.
+``rnn_step_input_first(fn)`` the reader's ``fn(x_t, h_prev, W, b) -> h_t`` for the other common
+                           layout, ``h_t = tanh(W . [x_t, h_{t-1}] + b)``: ``W: (H, D + H)`` with the
+                           columns for ``x_t`` first.
 ``unroll(fn)``              the reader's ``fn(x, p, h0) -> hs``: the loop over time, every state
                            ``h_1 .. h_T`` as ``(B, T, H)``, equal to ``rnn.rnn_forward``.
 ``tanh_step_backward(fn)``  the reader's ``fn(dh_t, h_t, W_hh) -> dh_prev``: one step of
@@ -20,7 +23,7 @@ from . import Case, Mistake, run_check
 from .. import rnn
 from ..activations import sigmoid
 
-__all__ = ["rnn_step", "unroll", "tanh_step_backward"]
+__all__ = ["rnn_step", "rnn_step_input_first", "unroll", "tanh_step_backward"]
 
 
 # ---- one step in the article's notation (chapter "Recurrent Neural Networks") ----------
@@ -87,6 +90,44 @@ def rnn_step(fn) -> None:
     """
     run_check(fn, _ref_step, _step_cases(), name="rnn_step", output_names=["h_t"],
               mistakes=_STEP_MISTAKES)
+
+
+# ---- the same step with the input first (chapter "Recurrent Neural Networks") -------
+
+def _ref_step_input_first(x_t, h_prev, W, b):
+    D = x_t.shape[1]
+    return rnn.rnn_step(x_t, h_prev, rnn.RNNParams(W[:, :D], W[:, D:], b, np.zeros_like(b)))
+
+
+def _concat_xh(x, h):
+    return np.concatenate([x, h], axis=1)  # (B, D + H): x first, as in [x_t, h_{t-1}]
+
+
+_INPUT_FIRST_MISTAKES = [
+    Mistake("you concatenated [h_{t-1}, x_t], the essay's order: in this layout W's first D "
+            "columns multiply x_t, so the input comes first.",
+            lambda x, h, W, b: np.tanh(np.concatenate([h, x], axis=1) @ W.T + b)),
+    Mistake("the values look like a sigmoid: the plain RNN's layer is tanh, so h_t lies in (-1, 1).",
+            lambda x, h, W, b: sigmoid(_concat_xh(x, h) @ W.T + b)),
+    Mistake("the nonlinearity is missing: the new state is squashed by tanh.",
+            lambda x, h, W, b: _concat_xh(x, h) @ W.T + b),
+    Mistake("the bias b is missing: add it before the tanh.",
+            lambda x, h, W, b: np.tanh(_concat_xh(x, h) @ W.T)),
+    Mistake("h_{t-1} has no effect in your step: the last H columns of W multiply it.",
+            lambda x, h, W, b: np.tanh(x @ W[:, :x.shape[1]].T + b)),
+    Mistake("x_t has no effect in your step: the first D columns of W multiply it.",
+            lambda x, h, W, b: np.tanh(h @ W[:, x.shape[1]:].T + b)),
+]
+
+
+def rnn_step_input_first(fn) -> None:
+    """Check ``fn(x_t, h_prev, W, b) -> h_t``: ``tanh(W . [x_t, h_{t-1}] + b)``.
+
+    x_t: (B, D); h_prev: (B, H); W: (H, D + H), columns for x first, then h; b: (H,).
+    The reference is ``rnn.rnn_step`` with ``W_ih = W[:, :D]`` and ``W_hh = W[:, D:]``.
+    """
+    run_check(fn, _ref_step_input_first, _step_cases(), name="rnn_step_input_first",
+              output_names=["h_t"], mistakes=_INPUT_FIRST_MISTAKES)
 
 
 # ---- the loop over time (chapter "Recurrent Neural Networks") ------------------------
