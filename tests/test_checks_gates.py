@@ -10,9 +10,11 @@ from lstm_course.checks import gates as check
 def test_references_pass(capsys):
     check.lstm_param_count(lambda D, H: 4 * (H * D + H * H + 2 * H))
     check.gate(lambda a, v: v / (1 + np.exp(-a)))
+    check.gate(lambda a, v: 0.5 * (1 + np.tanh(a / 2)) * v)   # chapter 4: a gate built from tanh
     check.gate_preactivation(lambda g: np.log(g / (1 - g)))
     out = capsys.readouterr().out.splitlines()
     assert out == ["lstm_param_count: all 4 checks passed.", "gate: all 3 checks passed.",
+                   "gate: all 3 checks passed.",
                    "gate_preactivation: all 3 checks passed."]
 
 
@@ -39,6 +41,7 @@ def test_lstm_param_count_mistakes(wrong, hint):
     (lambda a, v: sigmoid(a), "alone"),
     (lambda a, v: (1 - sigmoid(a)) * v, "reversed"),
     (lambda a, v: sigmoid(a) @ v, "elementwise"),
+    (lambda a, v: (1 + np.tanh(a)) / 2 * v, "slope"),
     (lambda a, v: sigmoid(a) * v[:1], "shape"),
 ])
 def test_gate_mistakes(wrong, hint):
