@@ -88,3 +88,51 @@ def test_not_implemented():
         raise NotImplementedError
     with pytest.raises(CheckFailed, match="not implemented"):
         check.lstm_cell_step(stub)
+
+
+def tf_step(order="ijfo", rows="xh", fb="f", swap_out=False):
+    def step(x_t, h_prev, c_prev, kernel, bias, forget_bias):
+        z = np.concatenate([x_t, h_prev] if rows == "xh" else [h_prev, x_t], axis=1)
+        a = dict(zip(order, np.split(z @ kernel + bias, 4, axis=1)))
+        if fb:
+            a[fb] = a[fb] + forget_bias
+        c_t = sigmoid(a["f"]) * c_prev + sigmoid(a["i"]) * np.tanh(a["j"])
+        h_t = sigmoid(a["o"]) * np.tanh(c_t)
+        return (c_t, h_t) if swap_out else (h_t, c_t)
+    return step
+
+
+def test_tf_reference_passes(capsys):
+    check.tf_cell_step(tf_step())
+    assert capsys.readouterr().out.strip() == "tf_cell_step: all 3 checks passed."
+
+
+def test_tf_reference_is_the_torch_cell():
+    """TensorFlow 1's layout moved into PyTorch's: the same step as torch.nn.LSTMCell."""
+    torch = pytest.importorskip("torch")
+    from lstm_course import torch_bridge
+
+    rng = np.random.default_rng(1)
+    B, D, H = 2, 3, 4
+    x, h, c = rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
+    kernel, bias = rng.normal(size=(D + H, 4 * H)), rng.normal(size=4 * H)
+    h1, c1 = check.reference_tf_step(x, h, c, kernel, bias, 1.0)
+    cell = torch_bridge.to_torch(check._tf_to_params(kernel, bias, 1.0, D), cell=True)
+    with torch.no_grad():
+        h2, c2 = cell(torch.from_numpy(x), (torch.from_numpy(h), torch.from_numpy(c)))
+    assert np.allclose(h1, h2.numpy()) and np.allclose(c1, c2.numpy())
+    h3, c3 = tf_step()(x, h, c, kernel, bias, 1.0)
+    assert np.allclose(h1, h3) and np.allclose(c1, c3)
+
+
+@pytest.mark.parametrize("kwargs,hint", [
+    (dict(order="ifjo"), "PyTorch's order"),
+    (dict(order="ifoj"), "cs231n"),
+    (dict(rows="hx"), "rows"),
+    (dict(fb=None), "forget_bias is missing"),
+    (dict(fb="i"), "wrong block"),
+    (dict(swap_out=True), "wrong order"),
+])
+def test_tf_mistakes_are_named(kwargs, hint):
+    with pytest.raises(CheckFailed, match=hint):
+        check.tf_cell_step(tf_step(**kwargs))

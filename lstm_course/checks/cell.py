@@ -11,6 +11,15 @@
                         the row blocks are in PyTorch's order i, f, g, o (g is C~).
                         The reference is ``lstm.lstm_step`` on the same weights.
 
+``tf_cell_step(fn)``    the reader's ``fn(x_t, h_prev, c_prev, kernel, bias, forget_bias)
+                        -> (h_t, c_t)`` in TensorFlow 1's ``BasicLSTMCell`` layout:
+                        ``kernel: (D + H, 4H)`` multiplies ``[x_t, h_{t-1}]`` from the
+                        right (rows: x first, then h), ``bias: (4H,)``, column blocks in
+                        the order i, j (the candidate C~), f, o, and the number
+                        ``forget_bias`` added to the forget gate's pre-activation.
+                        The reference is ``lstm.lstm_step`` on the same weights moved
+                        into PyTorch's layout.
+
 Each prints ``"<name>: all N checks passed."`` or raises ``CheckFailed`` with a hint
 that names the likely mistake: f and i swapped, tanh where a sigmoid belongs,
 C_{t-1} instead of C_t in h_t, o_t forgotten, the row order i, f, o, g instead of
@@ -24,7 +33,8 @@ from . import Case, Mistake, run_check
 from .. import lstm
 from ..activations import sigmoid, tanh
 
-__all__ = ["cell_update", "lstm_cell_step", "reference_cell_step"]
+__all__ = ["cell_update", "lstm_cell_step", "reference_cell_step", "reference_tf_step",
+           "tf_cell_step"]
 
 
 # ---- the cell update and the output ---------------------------------------------------
@@ -167,3 +177,77 @@ def lstm_cell_step(fn) -> None:
     """
     run_check(fn, reference_cell_step, _step_cases(), name="lstm_cell_step",
               output_names=["h_t", "c_t"], mistakes=_step_mistakes())
+
+
+# ---- the same step in another framework's layout -------------------------------------
+
+def _tf_to_params(kernel, bias, forget_bias, D):
+    """TensorFlow 1's (kernel (D + H, 4H), bias (4H,), forget_bias) as ``lstm.LSTMParams``."""
+    H = kernel.shape[1] // 4
+    cols = dict(zip("ijfo", np.split(kernel, 4, axis=1)))      # each (D + H, H)
+    bs = dict(zip("ijfo", np.split(bias, 4)))                   # each (H,)
+    bs["f"] = bs["f"] + forget_bias
+    order = "ifjo"                                              # PyTorch's i, f, g, o
+    W = np.concatenate([cols[k].T for k in order])              # (4H, D + H)
+    return lstm.LSTMParams(W_ih=W[:, :D], W_hh=W[:, D:], b_ih=np.concatenate([bs[k] for k in order]),
+                           b_hh=np.zeros(4 * H))
+
+
+def reference_tf_step(x_t, h_prev, c_prev, kernel, bias, forget_bias):
+    """``lstm.lstm_step`` on TensorFlow 1's ``BasicLSTMCell`` weights; returns (h_t, c_t)."""
+    p = _tf_to_params(kernel, bias, forget_bias, x_t.shape[1])
+    return lstm.lstm_step(x_t, (h_prev, c_prev), p)
+
+
+def _wrong_tf(*, order="ijfo", rows="xh", fb="f", out_order="hc"):
+    def step(x_t, h_prev, c_prev, kernel, bias, forget_bias):
+        z = np.concatenate([x_t, h_prev] if rows == "xh" else [h_prev, x_t], axis=1)
+        a = dict(zip(order, np.split(z @ kernel + bias, 4, axis=1)))
+        if fb:
+            a[fb] = a[fb] + forget_bias
+        c_t = sigmoid(a["f"]) * c_prev + sigmoid(a["i"]) * tanh(a["j"])
+        h_t = sigmoid(a["o"]) * tanh(c_t)
+        return (h_t, c_t) if out_order == "hc" else (c_t, h_t)
+
+    return step
+
+
+def _tf_mistakes():
+    return [
+        Mistake("the column blocks are read in PyTorch's order i, f, g, o: this layout puts the "
+                "candidate second and the forget gate third.", _wrong_tf(order="ifjo")),
+        Mistake("the column blocks are read as i, f, o, g (cs231n's order): this layout puts the "
+                "candidate second and the forget gate third.", _wrong_tf(order="ifoj")),
+        Mistake("the kernel's rows are read as [h_{t-1}, x_t]: its first D rows multiply the "
+                "input x_t.", _wrong_tf(rows="hx")),
+        Mistake("forget_bias is missing: this layout adds it to the forget gate's "
+                "pre-activation, outside the bias vector.", _wrong_tf(fb=None)),
+        Mistake("forget_bias is added to the wrong block: it belongs to the forget gate's "
+                "pre-activation only.", _wrong_tf(fb="i")),
+        Mistake("the outputs are in the wrong order: return (h_t, c_t).", _wrong_tf(out_order="ch")),
+    ]
+
+
+def _tf_cases():
+    rng = np.random.default_rng(11)
+    B, D, H = 2, 3, 4
+    cases = [Case((rng.normal(size=(B, D)), rng.normal(0, 0.5, (B, H)), rng.normal(0, 1, (B, H)),
+                   rng.normal(0, 0.8, (D + H, 4 * H)), rng.normal(0, 0.5, 4 * H), 1.0),
+                  "random weights, B=2, D=3, H=4, forget_bias 1")]
+    cases.append(Case((np.array([[1.0, -0.5]]), np.array([[0.3]]), np.array([[0.9]]),
+                       rng.normal(0, 0.8, (2 + 1, 4)), np.array([0.1, -0.3, 2.0, 0.4]), 0.5),
+                      "one unit, D=2, forget_bias 0.5"))
+    cases.append(Case((rng.normal(size=(3, 2)), rng.normal(0, 0.5, (3, 5)), rng.normal(0, 1, (3, 5)),
+                       rng.normal(0, 0.6, (2 + 5, 20)), rng.normal(0, 0.5, 20), 0.0),
+                      "B=3, D=2, H=5, forget_bias 0"))
+    return cases
+
+
+def tf_cell_step(fn) -> None:
+    """Check ``fn(x_t, h_prev, c_prev, kernel, bias, forget_bias) -> (h_t, c_t)``, TensorFlow 1's layout.
+
+    x_t: (B, D); h_prev, c_prev: (B, H); kernel: (D + H, 4H) on [x_t, h_{t-1}]; bias: (4H,);
+    column blocks i, j, f, o; forget_bias: a number added to the forget gate.
+    """
+    run_check(fn, reference_tf_step, _tf_cases(), name="tf_cell_step",
+              output_names=["h_t", "c_t"], mistakes=_tf_mistakes())
