@@ -1,0 +1,105 @@
+"""Build the course's website in both editions, or extract the text to translate.
+
+    python tools/build_site.py                 # English at book/_build/html/, Vietnamese at book/_build/html/vi/
+    python tools/build_site.py --pot           # refresh book/locales/vi/LC_MESSAGES/*.po from the English text
+
+Both builds run Jupyter Book with ``-W -n --keep-going``. The English build executes the
+changed notebooks into the cache in ``_build/.jupyter_cache`` (``execute_notebooks: cache``).
+The Vietnamese build is the same book with ``language: vi``; it reads that same cache, so
+no notebook runs twice. Its translations come from the gettext catalogs in
+``book/locales/vi/LC_MESSAGES/``.
+
+``--pot`` runs Sphinx's gettext builder (one ``.pot`` per page) and then ``sphinx-intl
+update``. That adds new English messages to the Vietnamese catalogs, empty, and marks
+changed ones fuzzy. ``tests/test_translations.py`` fails until every message is
+translated and none is fuzzy.
+
+``--execute off`` builds from the stored outputs without running anything (the tests do
+this on a copy of the book).
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGUAGES = ("vi",)
+
+
+def _jb() -> str:
+    return str(Path(sys.executable).with_name("jupyter-book"))
+
+
+def _config(book: Path, language: str, execute: str | None) -> Path:
+    """A copy of ``_config.yml`` for one edition, written into ``_build``."""
+    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
+    sphinx = config.setdefault("sphinx", {})
+    sphinx.setdefault("config", {})["language"] = language
+    # Jupyter Book resolves local extensions against the config file's folder
+    sphinx["local_extensions"] = {name: str((book / path).resolve())
+                                  for name, path in (sphinx.get("local_extensions") or {}).items()}
+    run = config.setdefault("execute", {})
+    run["cache"] = str((book / "_build" / ".jupyter_cache").resolve())
+    if execute is not None:
+        run["execute_notebooks"] = execute
+    path = book / "_build" / f"_config.{language}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _run(cmd: list[str]) -> None:
+    print("+", " ".join(cmd), flush=True)
+    proc = subprocess.run(cmd)
+    if proc.returncode:
+        raise SystemExit(proc.returncode)
+
+
+def build(book: Path, execute: str | None = None) -> Path:
+    """Build both editions; returns the English site's folder (the Vietnamese is its ``vi/``)."""
+    flags = ["-W", "-n", "--keep-going"]
+    _run([_jb(), "build", str(book), "--config", str(_config(book, "en", execute)), *flags])
+    html = book / "_build" / "html"
+    for language in LANGUAGES:
+        out = book / "_build" / f"edition-{language}"
+        _run([_jb(), "build", str(book), "--config", str(_config(book, language, execute)),
+              "--path-output", str(out), *flags])
+        shutil.rmtree(html / language, ignore_errors=True)
+        shutil.copytree(out / "_build" / "html", html / language)
+    return html
+
+
+def extract(book: Path) -> None:
+    """English messages to ``_build/gettext/*.pot``, merged into every language's catalogs."""
+    out = book / "_build" / "gettext-src"
+    _run([_jb(), "build", str(book), "--config", str(_config(book, "en", "off")),
+          "--path-output", str(out), "--builder", "custom", "--custom-builder", "gettext"])
+    pot = out / "_build" / "gettext"
+    for language in LANGUAGES:
+        _run([sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot), "-d",
+              str(book / "locales"), "-l", language, "-w", "0"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--book", type=Path, default=ROOT / "book", help="the book's folder")
+    parser.add_argument("--pot", action="store_true", help="extract messages and update the catalogs")
+    parser.add_argument("--execute", choices=("off", "cache", "force"),
+                        help="override execute.execute_notebooks for this build")
+    args = parser.parse_args(argv)
+    if not (args.book / "_config.yml").is_file():
+        parser.error(f"no _config.yml in {args.book}")
+    if args.pot:
+        extract(args.book)
+    else:
+        print(f"site: {build(args.book, args.execute)}/index.html (Vietnamese: vi/index.html)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
