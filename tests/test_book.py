@@ -301,3 +301,15 @@ def test_solutions_keep_the_students_answers_on_run_all(nb_path):
     """Running every cell must never replace a student's function with the solution (issue 13)."""
     problems = solution_problems(json.loads(nb_path.read_text(encoding="utf-8")))
     assert not problems, f"{nb_path.name}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("nb_path", _notebooks(), ids=lambda p: str(p.relative_to(BOOK)))
+def test_every_glue_key_is_glued_once(nb_path):
+    """myst-nb warns on a key glued twice, and the -W build fails on it."""
+    seen, twice = set(), []
+    for cell in json.loads(nb_path.read_text(encoding="utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            key = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if key:
+                (twice.append(key) if key in seen else seen.add(key))
+    assert not twice, f"{nb_path.name} glues {sorted(set(twice))} more than once"

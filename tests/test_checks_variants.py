@@ -58,3 +58,51 @@ def test_stub_is_reported_as_not_implemented():
         raise NotImplementedError
     with pytest.raises(CheckFailed, match="not implemented"):
         check.coupled_update(stub)
+
+
+def good_article(x_t, h_prev, C_prev, W, b, peep):
+    H = h_prev.shape[1]
+    a = np.concatenate([h_prev, x_t], axis=1) @ W.T + b
+    a_i, a_f, a_o, a_g = np.split(a, 4, axis=1)
+    zero = np.zeros(H)
+    f = sigmoid(a_f + peep.get("f", zero) * C_prev)
+    i = sigmoid(a_i + peep.get("i", zero) * C_prev)
+    C = f * C_prev + i * tanh(a_g)
+    o = sigmoid(a_o + peep.get("o", zero) * C)
+    return o * tanh(C), C
+
+
+def test_peephole_article_reference_passes(capsys):
+    check.peephole_article(good_article)
+    assert capsys.readouterr().out.strip() == "peephole_article: all 5 checks passed."
+
+
+def test_peephole_article_agrees_with_the_package():
+    """The article's layout is the package's peephole step with rows and columns moved."""
+    from lstm_course import variants
+    rng = np.random.default_rng(0)
+    D, H = 3, 4
+    W, b = rng.normal(size=(4 * H, H + D)), rng.normal(size=4 * H)
+    peep = {"f": rng.normal(size=H), "o": rng.normal(size=H)}
+    x, h, C = rng.normal(size=(2, D)), rng.normal(size=(2, H)), rng.normal(size=(2, H))
+    i, f, o, g = np.split(np.arange(4 * H), 4)
+    rows = np.concatenate([i, f, g, o])                     # i, f, o, g -> i, f, g, o
+    p = variants.init_peephole_params(D, H, rng, diagonal=True)._replace(
+        W_ih=W[rows, H:], W_hh=W[rows, :H], b_ih=b[rows], b_hh=np.zeros(4 * H),
+        W_ci=np.zeros(H), W_cf=peep["f"], W_co=peep["o"])
+    want = variants.peephole_step(x, (h, C), p)
+    got = good_article(x, h, C, W, b, peep)
+    assert all(np.allclose(w, g_) for w, g_ in zip(want, got))
+
+
+@pytest.mark.parametrize("wrong,hint", [
+    (check._article_variant(order="ifgo"), "PyTorch's order"),
+    (check._article_variant(concat="xh"), r"\[x_t, h_\{t-1\}\]"),
+    (check._article_variant(order="ifgo", concat="xh"), "habits"),
+    (check._article_variant(out_sees="old"), "NEW"),
+    (check._article_variant(swap_peep=True), "swapped"),
+    (check._article_variant(tanh_out=False), "through tanh"),
+])
+def test_peephole_article_mistakes(wrong, hint):
+    with pytest.raises(CheckFailed, match=hint):
+        check.peephole_article(wrong)
