@@ -55,5 +55,6 @@ def configure(app, config):
 
 def setup(app):
     app.connect("config-inited", configure)
-    app.connect("html-page-context", add_switcher)
+    # before the theme renders (and drops as empty) its header templates
+    app.connect("html-page-context", add_switcher, priority=100)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
