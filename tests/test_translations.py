@@ -75,6 +75,7 @@ def pot_dir(tmp_path_factory) -> Path:
            "--builder", "custom", "--custom-builder", "gettext"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    build_site.write_figures_pot(src, out / "_build" / "gettext")   # the figures' alt text
     return out / "_build" / "gettext"
 
 
