@@ -14,6 +14,11 @@ update``. That adds new English messages to the Vietnamese catalogs, empty, and 
 changed ones fuzzy. ``tests/test_translations.py`` fails until every message is
 translated and none is fuzzy.
 
+The alt text of the notebooks' figures (``metadata.mystnb.image.alt``) never reaches
+Sphinx's messages, because myst-nb turns outputs into images after the translation step.
+So ``--pot`` also writes those texts to ``figures.pot``, and ``book/_ext/course_i18n.py``
+replaces each figure's alt text from ``figures.po`` on the translated pages.
+
 ``--execute off`` builds from the stored outputs without running anything (the tests do
 this on a copy of the book).
 """
@@ -74,12 +79,46 @@ def build(book: Path, execute: str | None = None) -> Path:
     return html
 
 
+FIGURES = "figures"
+
+
+def figure_alts(book: Path) -> list[tuple[str, str]]:
+    """``(alt text, notebook)`` of every figure whose cell sets ``mystnb.image.alt``."""
+    import nbformat
+
+    found = []
+    for nb_path in sorted(book.rglob("*.ipynb")):
+        if "_build" in nb_path.parts or ".ipynb_checkpoints" in nb_path.parts:
+            continue
+        for cell in nbformat.read(nb_path, as_version=4).cells:
+            alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
+            if alt:
+                found.append((alt, nb_path.relative_to(book).as_posix()))
+    return found
+
+
+def write_figures_pot(book: Path, pot_dir: Path) -> Path:
+    """``figures.pot``: one message per figure alt text of the book's notebooks."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(project="LSTM course figures")
+    for alt, source in figure_alts(book):
+        catalog.add(alt, locations=[(source, 0)])
+    pot_dir.mkdir(parents=True, exist_ok=True)
+    path = pot_dir / f"{FIGURES}.pot"
+    with path.open("wb") as f:
+        write_po(f, catalog, width=0, omit_header=False)
+    return path
+
+
 def extract(book: Path) -> None:
     """English messages to ``_build/gettext/*.pot``, merged into every language's catalogs."""
     out = book / "_build" / "gettext-src"
     _run([_jb(), "build", str(book), "--config", str(_config(book, "en", "off")),
           "--path-output", str(out), "--builder", "custom", "--custom-builder", "gettext"])
     pot = out / "_build" / "gettext"
+    write_figures_pot(book, pot)
     for language in LANGUAGES:
         _run([sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot), "-d",
               str(book / "locales"), "-l", language, "-w", "0"])
