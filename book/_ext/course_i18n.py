@@ -58,7 +58,6 @@ def load_figure_alts(app) -> None:
     for locale_dir in app.config.locale_dirs:
         path = Path(app.srcdir) / locale_dir / app.config.language / "LC_MESSAGES" / "figures.po"
         if path.is_file():
-            app.env.note_dependency(str(path))
             with path.open("rb") as f:
                 app.env.course_figure_alts.update(
                     {m.id: m.string for m in read_po(f) if m.id and m.string and not m.fuzzy})
