@@ -487,6 +487,19 @@ class GapSweep:
     seconds: float = field(default=0.0, compare=False)
 
 
+def check_gaps(gaps) -> list[int]:
+    """A non-empty sequence of non-negative integer gaps (:func:`accuracy_vs_gap`, ``seeds.gap_study``)."""
+    try:
+        out = [V.check_int(g, "gaps", 0) for g in gaps]
+    except TypeError:
+        raise TypeError(f"gaps: expected a sequence of non-negative integers, got {gaps!r}") from None
+    except ValueError:
+        raise ValueError(f"gaps: expected non-negative integers, got {gaps!r}") from None
+    if not out:
+        raise ValueError(f"gaps: expected a non-empty sequence of non-negative integers, got {gaps!r}")
+    return out
+
+
 def accuracy_vs_gap(cell: str, gaps: Sequence[int], steps: int = 300, seed: int = 0, *,
                     hidden_size: int = 32, batch: int = 32, n_countries: int = 4,
                     lr: float = 3e-3, clip: float | None = 1.0, forget_gate_bias: float | None = None,
@@ -511,12 +524,7 @@ def accuracy_vs_gap(cell: str, gaps: Sequence[int], steps: int = 300, seed: int 
     cell = V.check_choice(cell, "cell", CELLS)
     seed = V.check_int(seed, "seed", 0)
     forget_bias = forget_gate_bias_arg(forget_gate_bias, forget_bias)
-    try:
-        gaps = [int(g) for g in gaps]
-    except TypeError:
-        raise TypeError(f"gaps: expected a sequence of non-negative integers, got {gaps!r}") from None
-    if not gaps or any(g < 0 for g in gaps):
-        raise ValueError(f"gaps: expected a non-empty sequence of non-negative integers, got {gaps!r}")
+    gaps = check_gaps(gaps)
     vocab = country_vocab(n_countries)
     batch = V.check_size(batch, "batch")
     t0 = time.perf_counter()

@@ -67,7 +67,7 @@ def test_model_last_readout_is_the_last_step_of_all():
 
 def test_forget_bias_sets_the_combined_f_block():
     H = 5
-    m = SequenceModel("lstm", 3, H, 1, forget_bias=3.0, seed=0)
+    m = SequenceModel("lstm", 3, H, 1, forget_gate_bias=3.0, seed=0)
     b = (m.rnn.bias_ih_l0 + m.rnn.bias_hh_l0).detach()
     torch.testing.assert_close(b[H:2 * H], torch.full((H,), 3.0))  # gate order i, f, g, o
     ref = SequenceModel("lstm", 3, H, 1, seed=0)
