@@ -150,8 +150,8 @@ BOOK_SOLUTIONS = {  # notebook -> {book name: names to paste it as}
                                          "unroll_solution": ["unroll"]},
     "book/06_variants.ipynb": {"my_peephole_step": ["peephole_step", "full_peephole_step"],
                                "my_coupled_update": ["coupled_update"]},
+    # the appendix's step backward is now in cs231n's layout, which no assignment uses
     "book/appendix/bptt.ipynb": {"cell_grad_solution": ["cell_grad"],
-                                 "step_backward_solution": ["lstm_step_backward"],
                                  "clip_solution": ["clip_by_global_norm"]},
 }
 CHEATS = ("package", "patch", "book")
