@@ -202,6 +202,13 @@ def _seed_batches(make_batch, rngs, loss: str, name: str) -> tuple[torch.Tensor,
     return torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y, dtype=y_dtype))
 
 
+def _seed_held_out(make_batch, eval_rngs, loss: str, eval_batches: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every seed's held-out set, ``eval_batches`` batches from its own stream: ``x (S, N, T, D)``."""
+    held = [_seed_batches(make_batch, eval_rngs, loss, "make_batch(rng) (held-out set)")
+            for _ in range(eval_batches)]
+    return torch.cat([h[0] for h in held], dim=1), torch.cat([h[1] for h in held], dim=1)
+
+
 def _per_seed_loss(out: torch.Tensor, y: torch.Tensor, loss: str) -> torch.Tensor:
     """``(S,)`` losses, each the mean over its own copy's batch."""
     S = out.shape[0]
@@ -232,6 +239,33 @@ def _clip_per_seed(params, clip: float | None) -> torch.Tensor:
     return norms
 
 
+class _SeedRecord:
+    """The held-out values of :func:`train_seeds` at each evaluation, which seeds still
+    train (``active``, ``(S,)`` bools) and the first step each reached ``stop_at`` (or -1)."""
+
+    def __init__(self, S: int, stop_at: float | None, stop_on: str):
+        self.stop_at, self.stop_on = stop_at, stop_on
+        self.active = torch.ones(S, dtype=torch.bool)
+        self.solved_at = np.full(S, -1)
+        self.step, self.losses, self.accs = [], [], []
+
+    def add(self, step: int, value: np.ndarray, acc: np.ndarray | None) -> None:
+        """Record the ``(S,)`` losses (and accuracies) at ``step``; freeze the seeds that stop."""
+        frozen = ~self.active.numpy()
+        if self.losses:  # a frozen seed keeps the values it stopped with
+            value = np.where(frozen, self.losses[-1], value)
+            if acc is not None:
+                acc = np.where(frozen, self.accs[-1], acc)
+        self.step.append(step)
+        self.losses.append(value)
+        if acc is not None:
+            self.accs.append(acc)
+        if self.stop_at is not None:
+            hit = (value <= self.stop_at) if self.stop_on == "loss" else (acc >= self.stop_at)
+            self.solved_at[hit & (self.solved_at < 0)] = step
+            self.active[torch.from_numpy(hit)] = False
+
+
 def train_seeds(model: SeedModels, make_batch: Callable[[np.random.Generator], object], steps: int, *,
                 lr: float = 3e-3, loss: str = "mse", clip: float | None = 1.0,
                 eval_every: int = 50, eval_batches: int = 4,
@@ -253,18 +287,12 @@ def train_seeds(model: SeedModels, make_batch: Callable[[np.random.Generator], o
 
     S = model.n_seeds
     rngs, eval_rngs = zip(*(streams(s) for s in model.seeds))   # as train.train(seed=s) draws
-    held = [_seed_batches(make_batch, eval_rngs, loss, "make_batch(rng) (held-out set)")
-            for _ in range(eval_batches)]
-    x_eval = torch.cat([h[0] for h in held], dim=1)
-    y_eval = torch.cat([h[1] for h in held], dim=1)
-
+    x_eval, y_eval = _seed_held_out(make_batch, eval_rngs, loss, eval_batches)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = SeedAdam(params, lr)
-    active = torch.ones(S, dtype=torch.bool)
+    record = _SeedRecord(S, stop_at, stop_on)
+    active = record.active
     steps_run = np.zeros(S, dtype=int)
-    solved_at = np.full(S, -1)
-    hist = SeedHistory(seeds=list(model.seeds))
-    losses, accs = [], []
     t0 = time.perf_counter()
 
     def evaluate(step: int) -> None:
@@ -274,20 +302,7 @@ def train_seeds(model: SeedModels, make_batch: Callable[[np.random.Generator], o
             value = _per_seed_loss(out, y_eval, loss).double().numpy()
             acc = _per_seed_accuracy(out, y_eval) if loss == "ce" else None
         model.train()
-        frozen = ~active.numpy()
-        if losses:  # a frozen seed keeps the values it stopped with
-            value = np.where(frozen, losses[-1], value)
-            if acc is not None:
-                acc = np.where(frozen, accs[-1], acc)
-        hist.step.append(step)
-        losses.append(value)
-        if acc is not None:
-            accs.append(acc)
-        if stop_at is not None:
-            hit = (value <= stop_at) if stop_on == "loss" else (acc >= stop_at)
-            newly = hit & (solved_at < 0)
-            solved_at[newly] = step
-            active[torch.from_numpy(hit)] = False
+        record.add(step, value, acc)
 
     bar = progress_bar(show, steps, f"{model.cell} x {S} seeds")
     try:
@@ -308,11 +323,9 @@ def train_seeds(model: SeedModels, make_batch: Callable[[np.random.Generator], o
     finally:
         bar.close()
     model.eval()
-    hist.eval_loss = np.stack(losses, axis=1)
-    hist.eval_accuracy = np.stack(accs, axis=1) if accs else None
-    hist.steps_run, hist.solved_at = steps_run, solved_at
-    hist.seconds = time.perf_counter() - t0
-    return hist
+    return SeedHistory(seeds=list(model.seeds), step=record.step, eval_loss=np.stack(record.losses, axis=1),
+                       eval_accuracy=np.stack(record.accs, axis=1) if record.accs else None,
+                       steps_run=steps_run, solved_at=record.solved_at, seconds=time.perf_counter() - t0)
 
 
 # ----------------------------------------------------------------------------- the gap protocol

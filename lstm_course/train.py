@@ -51,7 +51,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from . import _validate as V
-from .optim import Adam  # noqa: F401  (``train.Adam``, kept importable; it lives in optim)
+from .optim import Adam  # ``train.Adam`` stays importable; it lives in optim
 from .tasks import IGNORE_INDEX, country_chance, country_language, country_vocab
 
 __all__ = [
@@ -333,6 +333,16 @@ def _grad_norm(params: list[torch.Tensor], clip: float | None) -> torch.Tensor:
         torch.stack([torch.linalg.vector_norm(p.grad) for p in params if p.grad is not None]))
 
 
+def _update(model: nn.Module, opt: Adam, params: list[torch.Tensor], loss, batch, clip) -> tuple[float, float]:
+    """One step: zero the gradients, backpropagate ``loss``, clip, Adam; ``(loss, norm before clipping)``."""
+    opt.zero_grad()
+    value = loss(model, batch)
+    value.backward()
+    norm = _grad_norm(params, clip)
+    opt.step()
+    return value.item(), float(norm)
+
+
 def fit(model: nn.Module, batches: Callable[[np.random.Generator], object],
         loss: Callable[[nn.Module, object], torch.Tensor], steps: int, *, lr: float,
         clip: float | None = 1.0, seed: int = 0,
@@ -380,14 +390,9 @@ def fit(model: nn.Module, batches: Callable[[np.random.Generator], object],
             run.stopped_early = steps > 0
             steps = 0
         for step in range(1, steps + 1):
-            batch = batches(rng)
-            opt.zero_grad()
-            value = loss(model, batch)
-            value.backward()
-            norm = _grad_norm(params, clip)
-            opt.step()
-            run.train_loss.append(value.item())
-            run.grad_norm.append(float(norm))
+            value, norm = _update(model, opt, params, loss, batches(rng), clip)
+            run.train_loss.append(value)
+            run.grad_norm.append(norm)
             run.steps_run = step
             bar.update(1)
             if (step % every == 0 or step == steps) and measure(step):
