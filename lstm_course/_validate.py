@@ -9,9 +9,15 @@ The exception policy:
 
 * ``TypeError`` when the argument has the wrong *type*: an int array where floats
   belong, a string, a single array where a pair ``(h, c)`` belongs, a bool or float
-  where a size belongs, something that is not a ``np.random.Generator``.
+  where a size, a step count or a seed belongs (:func:`check_int`), a string where a
+  learning rate belongs, something that is not a ``np.random.Generator``, a model of
+  another class than the function trains, a ``make_batch`` that is not callable.
 * ``ValueError`` when the type is right but the *value* is not: a wrong shape or
-  input size, NaN or inf, a size <= 0, an unknown choice, a non-finite forget bias.
+  input size, NaN or inf, a size <= 0, a negative seed, an unknown choice, a
+  non-finite forget bias, a learning rate <= 0.
+
+The training functions (``train``, ``seeds``, ``attention``, ``charlm``) follow the
+same policy through :func:`check_int`, :func:`check_positive` and :func:`check_choice`.
 """
 from __future__ import annotations
 
@@ -236,7 +242,37 @@ def check_rng(rng) -> np.random.Generator:
 
 
 def check_int(value, name: str, minimum: int = 1) -> int:
-    """A whole number of at least ``minimum`` (sizes, steps, lengths)."""
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+    """A whole number of at least ``minimum`` (sizes, steps, seeds, lengths): TypeError for
+    a bool, a float or anything else that is not an integer, ValueError below ``minimum``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
+        raise TypeError(f"{name}: expected an integer >= {minimum}, got {value!r} ({type(value).__name__})")
+    if value < minimum:
         raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
     return int(value)
+
+
+def check_positive(value, name: str, *, allow_none: bool = False) -> float | None:
+    """A positive finite number such as a learning rate or a clipping norm (``None`` passes
+    if ``allow_none``): TypeError if not a number, ValueError if not finite or not > 0."""
+    if value is None and allow_none:
+        return None
+    expected = f"a positive finite number{' or None' if allow_none else ''}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
+        raise TypeError(f"{name}: expected {expected}, got {value!r} ({type(value).__name__})")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name}: expected {expected}, got {value!r}")
+    return float(value)
+
+
+def check_instance(value, cls, name: str, what: str | None = None):
+    """``value`` must be a ``cls`` (a model of the class a function trains, say): TypeError if not."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{name}: expected {what or 'a ' + cls.__name__}, got {type(value).__name__}")
+    return value
+
+
+def check_callable(value, name: str, what: str):
+    """``value`` must be callable, e.g. ``make_batch``: TypeError if not."""
+    if not callable(value):
+        raise TypeError(f"{name}: expected {what}, got {type(value).__name__}")
+    return value

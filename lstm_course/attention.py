@@ -20,9 +20,9 @@ the same data:
 The attention weights ``a_tj`` form a ``(T_out, T_in)`` map; for reversal a trained
 model puts its weight on the anti-diagonal ``j = T + 1 - t``.
 
-:func:`fit` trains a model with :class:`lstm_course.train.Adam` and gradient clipping,
-seeding torch and numpy from ``seed`` at the start, as :func:`lstm_course.train.train`
-does, so a repeated call on one machine gives the same numbers. Thread count is the
+:func:`fit` trains a model with the course's one training loop,
+:func:`lstm_course.train.fit` (Adam, gradient clipping, seeding torch and numpy from
+``seed`` at the start), so a repeated call on one machine gives the same numbers. Thread count is the
 caller's (``torch.set_num_threads(1)`` in the chapters).
 """
 from __future__ import annotations
@@ -35,7 +35,8 @@ from matplotlib.figure import Figure
 from torch import nn
 from torch.nn import functional as F
 
-from .train import Adam
+from . import train
+from ._validate import check_instance, check_positive, check_rng
 from ._validate import check_int as _check_int
 
 __all__ = [
@@ -76,8 +77,7 @@ def reversal_task(batch: int, T: int, rng: np.random.Generator, n_symbols: int =
     batch = _check_int(batch, "batch")
     T = _check_int(T, "T")
     n_symbols = _check_int(n_symbols, "n_symbols", 2)
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng: expected a numpy Generator, got {type(rng).__name__}")
+    rng = check_rng(rng)
     x = rng.integers(0, n_symbols, size=(batch, T))    # (B, T)
     return ReversalBatch(x=x, y=np.ascontiguousarray(x[:, ::-1]), n_symbols=n_symbols)
 
@@ -192,42 +192,33 @@ def fit(model: EncoderDecoder, steps: int, *, batch: int = 64, lr: float = 1e-2,
         seed: int = 0, eval_every: int = 50, eval_size: int = 512) -> FitHistory:
     """Train ``model`` on :func:`reversal_task` with Adam for ``steps`` steps.
 
-    Seeds ``torch.manual_seed(seed)`` and numpy generators spawned from ``seed`` (one for
+    :func:`lstm_course.train.fit` with the cross-entropy of the reversed symbols: seeds
+    ``torch.manual_seed(seed)`` and the numpy streams ``train.streams(seed)`` (one for
     training batches, one for the fixed held-out set of ``eval_size`` sequences).
     """
-    if not isinstance(model, EncoderDecoder):
-        raise ValueError(f"model: expected an EncoderDecoder, got {type(model).__name__}")
+    check_instance(model, EncoderDecoder, "model", "an EncoderDecoder")
     steps = _check_int(steps, "steps", 0)
     seed = _check_int(seed, "seed", 0)
-    torch.manual_seed(seed)
-    train_seq, eval_seq = np.random.SeedSequence(seed).spawn(2)
-    rng = np.random.default_rng(train_seq)
-    held_out = reversal_task(eval_size, model.T, np.random.default_rng(eval_seq), model.n_symbols)
-    opt = Adam(model.parameters(), lr=lr)
-    params = list(model.parameters())
-    hist = FitHistory()
-    hist.step.append(0)
-    hist.accuracy.append(float(evaluate(model, held_out).mean()))
-    model.train()
-    for step in range(1, steps + 1):
-        x, y = _tensors(reversal_task(batch, model.T, rng, model.n_symbols))
-        opt.zero_grad()
-        loss = F.cross_entropy(model(x).reshape(-1, model.n_symbols), y.reshape(-1))
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, clip)
-        opt.step()
-        hist.train_loss.append(loss.item())
-        if step % eval_every == 0 or step == steps:
-            hist.step.append(step)
-            hist.accuracy.append(float(evaluate(model, held_out).mean()))
-    model.eval()
-    return hist
+    batch, eval_every = _check_int(batch, "batch"), _check_int(eval_every, "eval_every")
+    lr, clip = check_positive(lr, "lr"), check_positive(clip, "clip")
+    held_out = reversal_task(_check_int(eval_size, "eval_size"), model.T, train.streams(seed)[1],
+                             model.n_symbols)
+
+    def loss(m: EncoderDecoder, xy: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        x, y = xy
+        return F.cross_entropy(m(x).reshape(-1, m.n_symbols), y.reshape(-1))
+
+    run = train.fit(model, lambda rng: _tensors(reversal_task(batch, model.T, rng, model.n_symbols)),
+                    loss, steps, lr=lr, clip=clip, seed=seed, every=eval_every,
+                    evaluate=lambda m: {"accuracy": float(evaluate(m, held_out).mean())})
+    return FitHistory(step=run.step, accuracy=run.metrics["accuracy"], train_loss=run.train_loss)
 
 
 def attention_maps(model: EncoderDecoder, x) -> np.ndarray:
     """The attention weights ``(B, T_out, T_in)`` of an attention model for sequences ``x (B, T)``."""
-    if not isinstance(model, EncoderDecoder) or not model.attention:
-        raise ValueError("model: expected an EncoderDecoder with attention=True")
+    check_instance(model, EncoderDecoder, "model", "an EncoderDecoder with attention=True")
+    if not model.attention:
+        raise ValueError("model: expected an EncoderDecoder with attention=True, got attention=False")
     x = np.asarray(x, dtype=np.int64)
     if x.ndim != 2:
         raise ValueError(f"x: expected symbols of shape (B, T), got {x.shape}")

@@ -17,7 +17,9 @@ module's own table without printing it. The decoded text is identical in CPython
 to 3.13 (compared when this module was written); ``tests/test_charlm.py`` pins its
 SHA-256, so a change would show at once.
 
-Randomness is explicit: :func:`fit` seeds torch and numpy from ``seed``;
+Randomness is explicit: :func:`fit` (the course's one training loop,
+:func:`lstm_course.train.fit`, configured for next-character prediction) seeds torch
+and numpy from ``seed``;
 :func:`sample` draws from its own ``numpy`` generator, so a stored sample is stable on
 one machine. Not across machines: a sample depends on every bit of the trained
 weights, so a chapter states what :func:`known_word_share` measures over several
@@ -36,7 +38,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .train import Adam
+from . import train
+from ._validate import check_instance, check_positive
 from ._validate import check_int as _check_int
 
 __all__ = [
@@ -170,40 +173,19 @@ def fit(model: CharLSTM, ids: np.ndarray, steps: int, *, batch: int = 32, T: int
 
     The evaluation windows come from the same text (the corpus is one short poem), so the
     evaluation loss measures how well the model has learned *this* text, not
-    generalisation. Seeds torch and numpy from ``seed`` first.
+    generalisation. :func:`lstm_course.train.fit` with the next-character cross-entropy:
+    seeds torch and the numpy streams ``train.streams(seed)`` first.
     """
-    if not isinstance(model, CharLSTM):
-        raise ValueError(f"model: expected a CharLSTM, got {type(model).__name__}")
+    check_instance(model, CharLSTM, "model", "a CharLSTM")
     steps = _check_int(steps, "steps", 0)
     seed = _check_int(seed, "seed", 0)
-    torch.manual_seed(seed)
-    train_seq, eval_seq = np.random.SeedSequence(seed).spawn(2)
-    rng = np.random.default_rng(train_seq)
-    x_eval, y_eval = random_windows(ids, eval_size, T, np.random.default_rng(eval_seq))
-    opt = Adam(model.parameters(), lr=lr)
-    params = list(model.parameters())
-    hist = LMHistory()
-
-    def evaluate(step: int) -> None:
-        model.eval()
-        with torch.no_grad():
-            hist.eval_loss.append(float(_loss(model, x_eval, y_eval)))
-        hist.eval_step.append(step)
-        model.train()
-
-    evaluate(0)
-    for step in range(1, steps + 1):
-        x, y = random_windows(ids, batch, T, rng)
-        opt.zero_grad()
-        loss = _loss(model, x, y)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, clip)
-        opt.step()
-        hist.train_loss.append(loss.item())
-        if step % eval_every == 0 or step == steps:
-            evaluate(step)
-    model.eval()
-    return hist
+    eval_every = _check_int(eval_every, "eval_every")
+    lr, clip = check_positive(lr, "lr"), check_positive(clip, "clip")
+    x_eval, y_eval = random_windows(ids, _check_int(eval_size, "eval_size"), T, train.streams(seed)[1])
+    run = train.fit(model, lambda rng: random_windows(ids, batch, T, rng), lambda m, xy: _loss(m, *xy), steps,
+                    lr=lr, clip=clip, seed=seed, every=eval_every,
+                    evaluate=lambda m: {"loss": float(_loss(m, x_eval, y_eval))})
+    return LMHistory(train_loss=run.train_loss, eval_step=run.step, eval_loss=run.metrics["loss"])
 
 
 # ----------------------------------------------------------------------------- sampling

@@ -17,9 +17,10 @@ same kind of container, as new arrays.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from numbers import Real
 
 import numpy as np
+
+from ._validate import check_positive
 
 __all__ = ["global_norm", "clip_by_global_norm", "clip_by_value"]
 
@@ -56,12 +57,6 @@ def _rebuild(grads, arrays: list[np.ndarray]):
     return type(grads)(arrays) if isinstance(grads, tuple) else list(arrays)
 
 
-def _check_positive(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name}: expected a positive finite number, got {value!r}")
-    return float(value)
-
-
 def global_norm(grads) -> float:
     """The Euclidean norm of all arrays of ``grads`` taken together as one vector."""
     return float(np.sqrt(sum(np.sum(np.square(a, dtype=np.float64)) for a in _arrays(grads))))
@@ -78,7 +73,7 @@ def clip_by_global_norm(grads, max_norm: float):
     >>> norm, np.round(clipped[0], 3)
     (5.0, array([0.6, 0.8]))
     """
-    max_norm = _check_positive(max_norm, "max_norm")
+    max_norm = check_positive(max_norm, "max_norm")
     arrays = _arrays(grads)
     norm = global_norm(grads)
     scale = min(1.0, max_norm / (norm + _EPS))
@@ -87,5 +82,5 @@ def clip_by_global_norm(grads, max_norm: float):
 
 def clip_by_value(grads, clip_value: float):
     """Clip every entry of ``grads`` to ``[-clip_value, clip_value]`` (new arrays, same container)."""
-    clip_value = _check_positive(clip_value, "clip_value")
+    clip_value = check_positive(clip_value, "clip_value")
     return _rebuild(grads, [np.clip(a, -clip_value, clip_value) for a in _arrays(grads)])

@@ -74,7 +74,7 @@ CONFIGS = {
 CONFIG_NAMES = tuple(CONFIGS)
 
 # task name -> settings; "metric" is what a run reports. The country task is the
-# course's shared gap protocol (seeds.GAP_PROTOCOL, also used by chapters 2 and 5) at
+# course's shared gap protocol (seeds.GAP_PROTOCOL, also used by chapters 2 and 6) at
 # one gap, so its settings are read from it and cannot drift apart; the adding
 # problem has settings of its own (no early stop: every run gets the full budget).
 _P = GAP_PROTOCOL

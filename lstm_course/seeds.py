@@ -11,13 +11,20 @@ Copy ``s`` is the model that ``train.SequenceModel(cell, ..., seed=seeds[s])``
 builds (the same initial weights, taken from it), and :func:`train_seeds` gives copy
 ``s`` the batches and held-out set that ``train.train(..., seed=seeds[s])`` would
 draw. Its gradient is its own (the losses are summed, and no weight is shared), it is
-clipped by its own norm, Adam's update is elementwise, and a copy that reaches
-``stop_at`` is frozen while the others go on. So copy ``s`` follows the single run of
+clipped by its own norm, Adam's update is elementwise (:class:`lstm_course.optim.SeedAdam`),
+and a copy that reaches ``stop_at`` is frozen while the others go on. So copy ``s`` follows the single run of
 seed ``seeds[s]`` up to floating-point rounding; a test checks the first steps.
 
 Shapes: ``x: (S, B, T, D)``; hidden states ``(S, B, T, H)``; outputs ``(S, B, O)``
 (``readout="last"``) or ``(S, B, T, O)`` (``readout="all"``). Gate order is PyTorch's
 (LSTM: i, f, g, o; GRU: r, z, n).
+
+:func:`train_seeds` is the one loop of :func:`lstm_course.train.fit` (draw, zero, loss,
+backward, clip, step, evaluate, stop) for S copies at once. It keeps its own loop because
+each step does per-copy work that a single run has no use for: every copy is clipped by
+its own norm, stepped only while it is active, and frozen when it reaches ``stop_at``.
+It shares the rest with ``train``: the checked settings, the seed streams, the progress
+bar and Adam's state (:mod:`lstm_course.optim`).
 """
 from __future__ import annotations
 
@@ -31,8 +38,10 @@ from torch import nn
 from torch.nn import functional as F
 
 from . import _validate as V
+from .optim import SeedAdam
 from .tasks import IGNORE_INDEX, country_chance, country_language, country_vocab
-from .train import CELLS, SequenceModel, _split, check_settings, progress_enabled
+from .train import (CELLS, SequenceModel, _split, check_gaps, check_settings, forget_gate_bias_arg, progress_bar,
+                    progress_enabled, streams)
 
 __all__ = ["SeedModels", "SeedHistory", "train_seeds", "check_seeds", "GapProtocol", "GAP_PROTOCOL",
            "GapStudy", "gap_study"]
@@ -56,17 +65,22 @@ def check_seeds(seeds) -> list[int]:
 class SeedModels(nn.Module):
     """S copies of ``train.SequenceModel``, one per seed, computed together.
 
+    ``forget_gate_bias`` sets the forget gate's bias as in ``SequenceModel`` (``forget_bias``:
+    its older name, same meaning).
+
     >>> m = SeedModels("lstm", 3, 8, 2, seeds=[0, 1, 2])
     >>> m(torch.zeros(3, 4, 5, 3)).shape          # (S, B, T, D) -> (S, B, O)
     torch.Size([3, 4, 2])
     """
 
     def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int,
-                 seeds: Sequence[int], readout: str = "last", forget_bias: float | None = None):
+                 seeds: Sequence[int], readout: str = "last", forget_gate_bias: float | None = None,
+                 *, forget_bias: float | None = None):
         super().__init__()
         self.seeds = check_seeds(seeds)
+        forget_gate_bias = forget_gate_bias_arg(forget_gate_bias, forget_bias)
         singles = [SequenceModel(cell, input_size, hidden_size, output_size, readout=readout,
-                                 forget_bias=forget_bias, seed=s) for s in self.seeds]
+                                 forget_gate_bias=forget_gate_bias, seed=s) for s in self.seeds]
         first = singles[0]
         self.cell, self.readout = first.cell, first.readout
         self.input_size, self.hidden_size, self.output_size = input_size, hidden_size, output_size
@@ -188,6 +202,13 @@ def _seed_batches(make_batch, rngs, loss: str, name: str) -> tuple[torch.Tensor,
     return torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y, dtype=y_dtype))
 
 
+def _seed_held_out(make_batch, eval_rngs, loss: str, eval_batches: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every seed's held-out set, ``eval_batches`` batches from its own stream: ``x (S, N, T, D)``."""
+    held = [_seed_batches(make_batch, eval_rngs, loss, "make_batch(rng) (held-out set)")
+            for _ in range(eval_batches)]
+    return torch.cat([h[0] for h in held], dim=1), torch.cat([h[1] for h in held], dim=1)
+
+
 def _per_seed_loss(out: torch.Tensor, y: torch.Tensor, loss: str) -> torch.Tensor:
     """``(S,)`` losses, each the mean over its own copy's batch."""
     S = out.shape[0]
@@ -206,34 +227,6 @@ def _per_seed_accuracy(out: torch.Tensor, y: torch.Tensor) -> np.ndarray:
     return (right.sum(1).double() / keep.sum(1).clamp(min=1)).numpy()
 
 
-class _SeedAdam:
-    """Adam (``torch.optim.Adam``'s update) with a per-seed on/off switch: a frozen seed's
-    weights and moments stay as they are, as if its own run had stopped."""
-
-    def __init__(self, params, lr: float, betas=(0.9, 0.999), eps: float = 1e-8):
-        self.params = list(params)
-        self.lr, (self.b1, self.b2), self.eps = lr, betas, eps
-        self.m = [torch.zeros_like(p) for p in self.params]
-        self.v = [torch.zeros_like(p) for p in self.params]
-        self.t = None  # (S,) steps taken by each seed
-
-    @torch.no_grad()
-    def step(self, active: torch.Tensor) -> None:
-        if self.t is None:
-            self.t = torch.zeros(active.shape[0], dtype=torch.float64)
-        self.t += active.double()
-        bc1 = 1 - self.b1 ** self.t.clamp(min=1)
-        bc2_sqrt = (1 - self.b2 ** self.t.clamp(min=1)).sqrt()
-        for p, m, v in zip(self.params, self.m, self.v):
-            shape = (-1,) + (1,) * (p.ndim - 1)
-            on = active.to(p.dtype).reshape(shape)
-            g = p.grad
-            m.copy_(torch.where(on.bool(), self.b1 * m + (1 - self.b1) * g, m))
-            v.copy_(torch.where(on.bool(), self.b2 * v + (1 - self.b2) * g * g, v))
-            denom = v.sqrt() / bc2_sqrt.to(p.dtype).reshape(shape) + self.eps
-            p.sub_(on * (self.lr / bc1.to(p.dtype).reshape(shape)) * m / denom)
-
-
 def _clip_per_seed(params, clip: float | None) -> torch.Tensor:
     """Scale each seed's gradient to norm <= clip (``clip_grad_norm_`` per copy); return the
     norms before clipping, ``(S,)``."""
@@ -244,6 +237,33 @@ def _clip_per_seed(params, clip: float | None) -> torch.Tensor:
         for p in params:
             p.grad.mul_(scale.reshape((-1,) + (1,) * (p.ndim - 1)))
     return norms
+
+
+class _SeedRecord:
+    """The held-out values of :func:`train_seeds` at each evaluation, which seeds still
+    train (``active``, ``(S,)`` bools) and the first step each reached ``stop_at`` (or -1)."""
+
+    def __init__(self, S: int, stop_at: float | None, stop_on: str):
+        self.stop_at, self.stop_on = stop_at, stop_on
+        self.active = torch.ones(S, dtype=torch.bool)
+        self.solved_at = np.full(S, -1)
+        self.step, self.losses, self.accs = [], [], []
+
+    def add(self, step: int, value: np.ndarray, acc: np.ndarray | None) -> None:
+        """Record the ``(S,)`` losses (and accuracies) at ``step``; freeze the seeds that stop."""
+        frozen = ~self.active.numpy()
+        if self.losses:  # a frozen seed keeps the values it stopped with
+            value = np.where(frozen, self.losses[-1], value)
+            if acc is not None:
+                acc = np.where(frozen, self.accs[-1], acc)
+        self.step.append(step)
+        self.losses.append(value)
+        if acc is not None:
+            self.accs.append(acc)
+        if self.stop_at is not None:
+            hit = (value <= self.stop_at) if self.stop_on == "loss" else (acc >= self.stop_at)
+            self.solved_at[hit & (self.solved_at < 0)] = step
+            self.active[torch.from_numpy(hit)] = False
 
 
 def train_seeds(model: SeedModels, make_batch: Callable[[np.random.Generator], object], steps: int, *,
@@ -259,30 +279,20 @@ def train_seeds(model: SeedModels, make_batch: Callable[[np.random.Generator], o
     seed is frozen or ``steps`` have run. A progress bar shows unless
     ``LSTM_COURSE_PROGRESS=0``.
     """
-    if not isinstance(model, SeedModels):
-        raise TypeError(f"model: expected a SeedModels, got {type(model).__name__}")
-    if not callable(make_batch):
-        raise TypeError(f"make_batch: expected a function rng -> (x, y), got {type(make_batch).__name__}")
+    V.check_instance(model, SeedModels, "model")
+    V.check_callable(make_batch, "make_batch", "a function rng -> (x, y)")
     steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on = check_settings(
         steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on)
     show = progress_enabled(progress)
 
     S = model.n_seeds
-    streams = [np.random.SeedSequence(s).spawn(2) for s in model.seeds]
-    rngs = [np.random.default_rng(tr) for tr, _ in streams]
-    eval_rngs = [np.random.default_rng(ev) for _, ev in streams]
-    held = [_seed_batches(make_batch, eval_rngs, loss, "make_batch(rng) (held-out set)")
-            for _ in range(eval_batches)]
-    x_eval = torch.cat([h[0] for h in held], dim=1)
-    y_eval = torch.cat([h[1] for h in held], dim=1)
-
+    rngs, eval_rngs = zip(*(streams(s) for s in model.seeds))   # as train.train(seed=s) draws
+    x_eval, y_eval = _seed_held_out(make_batch, eval_rngs, loss, eval_batches)
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = _SeedAdam(params, lr)
-    active = torch.ones(S, dtype=torch.bool)
+    opt = SeedAdam(params, lr)
+    record = _SeedRecord(S, stop_at, stop_on)
+    active = record.active
     steps_run = np.zeros(S, dtype=int)
-    solved_at = np.full(S, -1)
-    hist = SeedHistory(seeds=list(model.seeds))
-    losses, accs = [], []
     t0 = time.perf_counter()
 
     def evaluate(step: int) -> None:
@@ -292,52 +302,30 @@ def train_seeds(model: SeedModels, make_batch: Callable[[np.random.Generator], o
             value = _per_seed_loss(out, y_eval, loss).double().numpy()
             acc = _per_seed_accuracy(out, y_eval) if loss == "ce" else None
         model.train()
-        frozen = ~active.numpy()
-        if losses:  # a frozen seed keeps the values it stopped with
-            value = np.where(frozen, losses[-1], value)
-            if acc is not None:
-                acc = np.where(frozen, accs[-1], acc)
-        hist.step.append(step)
-        losses.append(value)
-        if acc is not None:
-            accs.append(acc)
-        if stop_at is not None:
-            hit = (value <= stop_at) if stop_on == "loss" else (acc >= stop_at)
-            newly = hit & (solved_at < 0)
-            solved_at[newly] = step
-            active[torch.from_numpy(hit)] = False
+        record.add(step, value, acc)
 
-    bar = None
-    if show:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=steps, desc=f"{model.cell} x {S} seeds", leave=False)
+    bar = progress_bar(show, steps, f"{model.cell} x {S} seeds")
     try:
         evaluate(0)
         for step in range(1, steps + 1):
             if not bool(active.any()):
                 break
             x, y = _seed_batches(make_batch, rngs, loss, "make_batch(rng)")
-            for p in params:
-                p.grad = None
+            opt.zero_grad()
             _per_seed_loss(model(x), y, loss).sum().backward()
             _clip_per_seed(params, clip)
             opt.step(active)
             steps_run[active.numpy()] = step
-            if bar is not None:
-                bar.update(1)
+            bar.update(1)
             if step % eval_every == 0 or step == steps:
                 evaluate(step)
-                if bar is not None:
-                    bar.set_postfix(active=int(active.sum()))
+                bar.set_postfix(active=int(active.sum()))
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     model.eval()
-    hist.eval_loss = np.stack(losses, axis=1)
-    hist.eval_accuracy = np.stack(accs, axis=1) if accs else None
-    hist.steps_run, hist.solved_at = steps_run, solved_at
-    hist.seconds = time.perf_counter() - t0
-    return hist
+    return SeedHistory(seeds=list(model.seeds), step=record.step, eval_loss=np.stack(record.losses, axis=1),
+                       eval_accuracy=np.stack(record.accs, axis=1) if record.accs else None,
+                       steps_run=steps_run, solved_at=record.solved_at, seconds=time.perf_counter() - t0)
 
 
 # ----------------------------------------------------------------------------- the gap protocol
@@ -383,7 +371,7 @@ class GapStudy:
     """
 
     cell: str
-    forget_bias: float | None
+    forget_gate_bias: float | None
     gaps: list[int]
     seeds: list[int]
     accuracy: np.ndarray
@@ -392,6 +380,11 @@ class GapStudy:
     chance: float
     protocol: GapProtocol
     seconds: float = field(default=0.0, compare=False)
+
+    @property
+    def forget_bias(self) -> float | None:
+        """The older name of ``forget_gate_bias``."""
+        return self.forget_gate_bias
 
     @property
     def mean(self) -> np.ndarray:
@@ -409,32 +402,30 @@ class GapStudy:
         return self.accuracy[self.gaps.index(gap)]
 
 
-def gap_study(cell: str, gaps: Sequence[int], *, forget_bias: float | None = None,
-              protocol: GapProtocol = GAP_PROTOCOL, progress: bool | None = None) -> GapStudy:
+def gap_study(cell: str, gaps: Sequence[int], *, forget_gate_bias: float | None = None,
+              protocol: GapProtocol = GAP_PROTOCOL, progress: bool | None = None,
+              forget_bias: float | None = None) -> GapStudy:
     """Train ``cell`` on the country task at every gap, with every seed of ``protocol``.
 
     Each seed starts from the same initial weights at every gap (they depend on the
     seed and the vocabulary only), so along a row only the gap changes.
 
-    >>> study = gap_study("lstm", [2], forget_bias=3.0)   # doctest: +SKIP
+    ``forget_gate_bias`` sets the LSTM's forget-gate bias (``forget_bias``: its older name).
+
+    >>> study = gap_study("lstm", [2], forget_gate_bias=3.0)   # doctest: +SKIP
     >>> study.accuracy.shape                              # doctest: +SKIP
     (1, 3)
     """
     cell = V.check_choice(cell, "cell", CELLS)
-    if not isinstance(protocol, GapProtocol):
-        raise TypeError(f"protocol: expected a GapProtocol, got {type(protocol).__name__}")
-    try:
-        gaps = [int(g) for g in gaps]
-    except TypeError:
-        raise TypeError(f"gaps: expected a sequence of non-negative integers, got {gaps!r}") from None
-    if not gaps or any(g < 0 for g in gaps):
-        raise ValueError(f"gaps: expected a non-empty sequence of non-negative integers, got {gaps!r}")
+    V.check_instance(protocol, GapProtocol, "protocol")
+    forget_bias = forget_gate_bias_arg(forget_gate_bias, forget_bias)
+    gaps = check_gaps(gaps)
     P = protocol
     n_words = len(country_vocab(P.n_countries))
     t0 = time.perf_counter()
     hists = []
     for gap in gaps:
-        model = SeedModels(cell, n_words, P.hidden_size, P.n_countries, P.seeds, forget_bias=forget_bias)
+        model = SeedModels(cell, n_words, P.hidden_size, P.n_countries, P.seeds, forget_gate_bias=forget_bias)
         hists.append(train_seeds(
             model, lambda rng, g=gap: country_language(P.batch, g, rng, P.n_countries), P.steps,
             lr=P.lr, loss="ce", clip=P.clip, eval_every=P.eval_every, eval_batches=P.eval_batches,

@@ -477,6 +477,34 @@ class GenderNumberBatch(NamedTuple):
         return decode(self.tokens[i], self.vocab)
 
 
+def _gn_words(ix: dict) -> dict:
+    """The gender/number language's word classes as token indices."""
+    return {"phrases": _phrases(_GN_FILLER, ix),
+            "nouns": np.array([[[ix[w] for w in per_gender] for per_gender in per_number] for per_number in _NOUNS]),
+            "be": np.array([ix[w] for w in _BE]), "rest": np.array([ix[w] for w in _REST]),
+            "pron": np.array([[ix[w] for w in per_number] for per_number in _PRONOUN]),  # [number, gender]
+            "adjectives": np.array([ix[w] for w in _ADJECTIVES])}
+
+
+def _gn_sentences(B, rng, words, ix, min_gap, max_gap, p_plural):
+    """One sentence per row: ``sent (B, max_gap + 9)`` padded with -1, its gaps g, genders, numbers."""
+    num = (rng.random(B) < p_plural).astype(np.int64)
+    gen = rng.integers(0, 2, size=B)
+    nouns = words["nouns"]
+    noun = nouns[num, gen, rng.integers(0, nouns.shape[2], size=B)]
+    g = rng.integers(min_gap, max_gap + 1, size=B)
+    filler = _fill(g, words["phrases"], rng)  # (B, max g)
+    adj = words["adjectives"][rng.integers(0, len(words["adjectives"]), size=B)]
+    # the NOUN <filler> is|are ADJ , so PRONOUN rests|rest .
+    tail = np.stack([words["be"][num], adj, np.full(B, ix[","]), np.full(B, ix["so"]), words["pron"][num, gen],
+                     words["rest"][num], np.full(B, ix["."])], axis=1)  # (B, 7)
+    sent = np.full((B, max_gap + 9), -1, dtype=np.int64)
+    sent[:, 0], sent[:, 1] = ix["the"], noun
+    sent[:, 2:2 + filler.shape[1]] = filler
+    sent[np.arange(B)[:, None], 2 + g[:, None] + np.arange(7)] = tail
+    return sent, g, gen, num
+
+
 def gender_number_language(batch: int, rng: np.random.Generator, min_gap: int = 0,
                            max_gap: int = 8, *, T: int = 40,
                            p_plural: float = 0.5) -> GenderNumberBatch:
@@ -504,37 +532,18 @@ def gender_number_language(batch: int, rng: np.random.Generator, min_gap: int = 
     p_plural = _check_prob(p_plural, "p_plural")
     vocab = gender_number_vocab()
     ix = {w: i for i, w in enumerate(vocab)}
-    ph = _phrases(_GN_FILLER, ix)
-    nouns = np.array([[[ix[w] for w in per_gender] for per_gender in per_number] for per_number in _NOUNS])
-    be, rest = np.array([ix[w] for w in _BE]), np.array([ix[w] for w in _REST])
-    pron = np.array([[ix[w] for w in per_number] for per_number in _PRONOUN])  # [number, gender]
-    adjectives = np.array([ix[w] for w in _ADJECTIVES])
     L = T + 1  # one extra word gives the last input its next word
     W = L + max_gap + 9  # room for the last sentence to run past L
-    tokens = np.full((B, W), -1, dtype=np.int64)
+    tokens, gender, number = (np.full((B, W), -1, dtype=np.int64) for _ in range(3))  # -1: no word, no subject yet
     slot = np.full((B, W), SLOT_NONE, dtype=np.int64)
-    gender = np.full((B, W), -1, dtype=np.int64)
-    number = np.full((B, W), -1, dtype=np.int64)
     new_subject = np.zeros((B, W), dtype=bool)
     rows = np.arange(B)
     offset = np.zeros(B, dtype=np.int64)
-    cur_g = np.full(B, -1, dtype=np.int64)
-    cur_n = np.full(B, -1, dtype=np.int64)
+    cur_g, cur_n = np.full(B, -1, dtype=np.int64), np.full(B, -1, dtype=np.int64)
+    words = _gn_words(ix)
     while (offset < L).any():  # one sentence per row per iteration
         active = offset < L
-        num = (rng.random(B) < p_plural).astype(np.int64)
-        gen = rng.integers(0, 2, size=B)
-        noun = nouns[num, gen, rng.integers(0, nouns.shape[2], size=B)]
-        g = rng.integers(min_gap, max_gap + 1, size=B)
-        filler = _fill(g, ph, rng)  # (B, max g)
-        adj = adjectives[rng.integers(0, len(adjectives), size=B)]
-        # the NOUN <filler> is|are ADJ , so PRONOUN rests|rest .
-        tail = np.stack([be[num], adj, np.full(B, ix[","]), np.full(B, ix["so"]), pron[num, gen],
-                         rest[num], np.full(B, ix["."])], axis=1)  # (B, 7)
-        sent = np.full((B, max_gap + 9), -1, dtype=np.int64)
-        sent[:, 0], sent[:, 1] = ix["the"], noun
-        sent[:, 2:2 + filler.shape[1]] = filler
-        sent[rows[:, None], 2 + g[:, None] + np.arange(7)] = tail
+        sent, g, gen, num = _gn_sentences(B, rng, words, ix, min_gap, max_gap, p_plural)
         length = g + 9
         J = np.arange(sent.shape[1])[None, :]
         mask = active[:, None] & (J < length[:, None])  # (B, max_gap + 9)

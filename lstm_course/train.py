@@ -9,13 +9,19 @@ readout, either of the last hidden state or of every step::
     out = W h_T + b  (readout="last")  out: (B, O)
     out = W h_t + b  (readout="all")   out: (B, T, O)
 
-``forget_bias`` sets the LSTM's forget-gate bias ``b_f = b_if + b_hf`` (PyTorch's
-row blocks are i, f, g, o); Jozefowicz, Zaremba & Sutskever (2015) recommend 1.
+``forget_gate_bias`` *sets* the LSTM's forget-gate bias ``b_f = b_if + b_hf`` (PyTorch's
+row blocks are i, f, g, o) to a value: ``b_if`` gets it, ``b_hf`` zero; Jozefowicz,
+Zaremba & Sutskever (2015) recommend 1. It has its own name because ``forget_bias`` in
+the numpy cells (``lstm.init_params`` and the variants) *adds* a shift to the drawn
+``b_if``, as TensorFlow's ``forget_bias`` does. ``forget_bias=`` is still accepted here
+as the older spelling of ``forget_gate_bias`` (the chapters use it); it means "set".
 
-:func:`train` fits a model with Adam (Kingma & Ba 2015; :class:`Adam` is
-``torch.optim.Adam``'s update written out) and gradient clipping by norm on batches drawn
-from ``make_batch(rng)``, evaluates on a fixed held-out set, and returns a
-:class:`History`. It seeds torch and numpy from ``seed`` at the start of each call
+:func:`fit` is the course's one training loop: Adam (Kingma & Ba 2015;
+:class:`lstm_course.optim.Adam`) on a loss, gradient clipping by norm, evaluation
+every few steps and an optional stop, seeded from ``seed``. :func:`train`,
+``attention.fit`` and ``charlm.fit`` are configurations of it. :func:`train` fits a
+:class:`SequenceModel` on batches drawn from ``make_batch(rng)``, evaluates on a fixed
+held-out set, and returns a :class:`History`. It seeds torch and numpy from ``seed`` at the start of each call
 (never at import), so the same call on the same machine gives the same history.
 ``torch.set_num_threads`` is left to the caller: results can change in the last
 bits with the number of threads, so a chapter sets it once, in its seed cell. Use one
@@ -37,7 +43,6 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from numbers import Integral, Real
 from typing import Callable, Sequence
 
 import numpy as np
@@ -46,13 +51,16 @@ from torch import nn
 from torch.nn import functional as F
 
 from . import _validate as V
+from .optim import Adam  # ``train.Adam`` stays importable; it lives in optim
 from .tasks import IGNORE_INDEX, country_chance, country_language, country_vocab
 
 __all__ = [
     "CELLS",
     "SequenceModel",
-    "Adam",
     "History",
+    "Run",
+    "fit",
+    "streams",
     "train",
     "progress_enabled",
     "GapSweep",
@@ -68,36 +76,46 @@ PROGRESS_ENV = "LSTM_COURSE_PROGRESS"
 # ----------------------------------------------------------------------------- model
 
 
+def forget_gate_bias_arg(forget_gate_bias: float | None, forget_bias: float | None) -> float | None:
+    """The forget-gate bias to *set*, given by its name or by its older name ``forget_bias``."""
+    if forget_bias is None:
+        return forget_gate_bias
+    if forget_gate_bias is not None:
+        raise TypeError("forget_gate_bias: given twice (forget_bias is its older name); give one")
+    return forget_bias
+
+
 class SequenceModel(nn.Module):
     """One recurrent layer (batch first) and a linear readout.
 
     cell: "rnn" (tanh), "lstm" or "gru"; readout: "last" -> ``(B, O)``, "all" ->
-    ``(B, T, O)``. ``forget_bias`` (LSTM only) sets ``b_if + b_hf``: ``b_if`` gets
-    the value and ``b_hf`` zero. ``seed`` makes the initialisation reproducible
-    without touching torch's global random state; ``None`` draws from it.
+    ``(B, T, O)``. ``forget_gate_bias`` (LSTM only) sets ``b_if + b_hf``: ``b_if`` gets
+    the value and ``b_hf`` zero (``forget_bias``: its older name, same meaning). ``seed``
+    makes the initialisation reproducible without touching torch's global random
+    state; ``None`` draws from it.
 
-    >>> m = SequenceModel("lstm", 3, 8, 2, forget_bias=1.0, seed=0)
+    >>> m = SequenceModel("lstm", 3, 8, 2, forget_gate_bias=1.0, seed=0)
     >>> m(torch.zeros(4, 5, 3)).shape
     torch.Size([4, 2])
     """
 
     def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int,
-                 readout: str = "last", forget_bias: float | None = None,
-                 seed: int | None = None):
+                 readout: str = "last", forget_gate_bias: float | None = None,
+                 seed: int | None = None, *, forget_bias: float | None = None):
         super().__init__()
         cell = V.check_choice(cell, "cell", CELLS)
         readout = V.check_choice(readout, "readout", READOUTS)
         D = V.check_size(input_size, "input_size")
         H = V.check_size(hidden_size, "hidden_size")
         O = V.check_size(output_size, "output_size")
+        forget_bias = forget_gate_bias_arg(forget_gate_bias, forget_bias)
         if forget_bias is not None:
             if cell != "lstm":
-                raise ValueError(f"forget_bias: only an LSTM has a forget gate, got cell={cell!r} "
-                                 f"with forget_bias={forget_bias!r}")
-            if isinstance(forget_bias, bool) or not isinstance(forget_bias, Real) or not np.isfinite(forget_bias):
-                raise ValueError(f"forget_bias: expected a finite number or None, got {forget_bias!r}")
+                raise ValueError(f"forget_gate_bias: only an LSTM has a forget gate, got cell={cell!r} "
+                                 f"with forget_gate_bias={forget_bias!r}")
+            forget_bias = V.check_number(forget_bias, "forget_gate_bias")
         if seed is not None:
-            seed = _check_seed(seed)
+            seed = V.check_int(seed, "seed", 0)
         self.cell, self.readout = cell, readout
         self.input_size, self.hidden_size, self.output_size = D, H, O
         with torch.random.fork_rng(devices=[]):
@@ -112,7 +130,7 @@ class SequenceModel(nn.Module):
             self.head = nn.Linear(H, O)
         if forget_bias is not None:
             with torch.no_grad():
-                self.rnn.bias_ih_l0[H:2 * H] = float(forget_bias)  # rows i, [f], g, o
+                self.rnn.bias_ih_l0[H:2 * H] = forget_bias  # rows i, [f], g, o
                 self.rnn.bias_hh_l0[H:2 * H] = 0.0
 
     def hidden_states(self, x: torch.Tensor) -> torch.Tensor:
@@ -172,45 +190,58 @@ class History:
 # ----------------------------------------------------------------------------- helpers
 
 
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
-        raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
-    return int(seed)
-
-
-def _check_positive_float(value, name: str, allow_none: bool = False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name}: expected a positive finite number{' or None' if allow_none else ''}, "
-                         f"got {value!r}")
-    return float(value)
-
-
 def progress_enabled(progress: bool | None = None) -> bool:
     """Resolve ``progress``: ``True``/``False`` force; ``None`` is on unless
     ``LSTM_COURSE_PROGRESS=0`` (set for tests and the book build)."""
     if progress is None:
         return os.environ.get(PROGRESS_ENV) != "0"
-    if not isinstance(progress, bool):
-        raise ValueError(f"progress: expected True, False or None, got {progress!r}")
-    return progress
+    return V.check_flag(progress, "progress")
+
+
+class _NoBar:
+    """What a progress bar does, doing nothing (``progress`` off)."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_postfix(self, *args, **kwargs) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def progress_bar(show: bool, total: int, desc: str):
+    """A ``tqdm.auto`` bar on stderr of ``total`` steps, or one that does nothing."""
+    if not show:
+        return _NoBar()
+    from tqdm.auto import tqdm
+    return tqdm(total=total, desc=desc, leave=False)
+
+
+def streams(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
+    """The two numpy generators of a run with ``seed``: training batches, held-out set.
+
+    Spawned from one ``SeedSequence``, so they never repeat each other's draws, and
+    calling this twice with one seed gives the same two streams.
+    """
+    train_seq, eval_seq = np.random.SeedSequence(seed).spawn(2)
+    return np.random.default_rng(train_seq), np.random.default_rng(eval_seq)
 
 
 def check_settings(steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on) -> tuple:
     """The training loop's settings, checked once (:func:`train` and ``seeds.train_seeds``):
     ``(steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on)`` normalised, or a
-    ``ValueError`` naming the bad one."""
-    steps = _check_nonneg_int(steps, "steps")
-    lr = _check_positive_float(lr, "lr")
+    ``TypeError``/``ValueError`` naming the bad one."""
+    steps = V.check_int(steps, "steps", 0)
+    lr = V.check_positive(lr, "lr")
     loss = V.check_choice(loss, "loss", LOSSES)
-    clip = _check_positive_float(clip, "clip", allow_none=True)
+    clip = V.check_positive(clip, "clip", allow_none=True)
     eval_every = V.check_size(eval_every, "eval_every")
     eval_batches = V.check_size(eval_batches, "eval_batches")
     stop_on = V.check_choice(stop_on, "stop_on", ("loss", "accuracy"))
     if stop_at is not None:
-        if isinstance(stop_at, bool) or not isinstance(stop_at, Real) or not np.isfinite(stop_at):
-            raise ValueError(f"stop_at: expected a finite number or None, got {stop_at!r}")
+        stop_at = V.check_number(stop_at, "stop_at")
         if stop_on == "accuracy" and loss != "ce":
             raise ValueError("stop_on: 'accuracy' needs loss='ce', got loss='mse'")
     return steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on
@@ -222,7 +253,17 @@ def _split(batch, name: str = "make_batch(rng)") -> tuple[np.ndarray, np.ndarray
         return batch.x, batch.y
     if isinstance(batch, (tuple, list)) and len(batch) == 2:
         return batch[0], batch[1]
-    raise ValueError(f"{name}: expected a pair (x, y) or a batch with .x and .y, got {type(batch).__name__}")
+    raise TypeError(f"{name}: expected a pair (x, y) or a batch with .x and .y, got {type(batch).__name__}")
+
+
+def _check_targets(y: np.ndarray, want: tuple, loss: str, readout: str, name: str) -> None:
+    """``y`` of a batch: floats for "mse", class indices for "ce" (TypeError), of shape ``want``."""
+    kinds, what = ("fiu", "a float array") if loss == "mse" else ("iu", "integer class indices")
+    if y.dtype.kind not in kinds:
+        raise TypeError(f"{name}.y: expected {what} for loss={loss!r}, got dtype {y.dtype}")
+    if y.shape != want:
+        raise ValueError(f"{name}.y: expected {what} of shape {want} for loss={loss!r} and "
+                         f"readout={readout!r}, got shape {y.shape}")
 
 
 def _to_tensors(batch, loss: str, model: SequenceModel, name: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -234,17 +275,12 @@ def _to_tensors(batch, loss: str, model: SequenceModel, name: str) -> tuple[torc
     y = np.asarray(y)
     B, T = x.shape[:2]
     O = model.output_size
+    last = model.readout == "last"
     if loss == "mse":
-        want = (B, O) if model.readout == "last" else (B, T, O)
-        if y.dtype.kind not in "fiu" or y.shape != want:
-            raise ValueError(f"{name}.y: expected a float array of shape {want} for loss='mse' and "
-                             f"readout={model.readout!r}, got shape {y.shape} and dtype {y.dtype}")
+        _check_targets(y, (B, O) if last else (B, T, O), loss, model.readout, name)
         yt = torch.from_numpy(np.ascontiguousarray(y, dtype=np.float32))
     else:
-        want = (B,) if model.readout == "last" else (B, T)
-        if y.dtype.kind not in "iu" or y.shape != want:
-            raise ValueError(f"{name}.y: expected integer class indices of shape {want} for loss='ce' "
-                             f"and readout={model.readout!r}, got shape {y.shape} and dtype {y.dtype}")
+        _check_targets(y, (B,) if last else (B, T), loss, model.readout, name)
         bad = (y != IGNORE_INDEX) & ((y < 0) | (y >= O))
         if bad.any():
             raise ValueError(f"{name}.y: expected class indices in [0, {O - 1}] (output_size={O}) or "
@@ -266,45 +302,107 @@ def _accuracy(out: torch.Tensor, y: torch.Tensor) -> float:
     return float((out.argmax(-1)[keep] == y[keep]).double().mean())
 
 
-class Adam:
-    """Adam (Kingma & Ba 2015) with ``torch.optim.Adam``'s defaults and update, in plain torch.
+# ----------------------------------------------------------------------------- the training loop
 
-    m <- b1 m + (1 - b1) g        v <- b2 v + (1 - b2) g^2
-    p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
 
-    Written out because the first ``torch.optim`` optimiser built in a process imports
-    ``torch._dynamo``, which costs seconds in every freshly started notebook kernel;
-    a test checks it against ``torch.optim.Adam``.
+@dataclass
+class Run:
+    """What :func:`fit` measured.
+
+    step: evaluation steps (0, then every ``every`` and the last)
+    metrics: ``{name: values}``, one value per evaluation step, from ``evaluate``
+    train_loss, grad_norm: one value per optimisation step (grad_norm before clipping)
+    steps_run: optimisation steps done; stopped_early: ``stop`` ended the run before ``steps``
+    seconds: wall time (excluded from ``==``)
     """
 
-    def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8):
-        self.params = [p for p in params if p.requires_grad]
-        self.lr, (self.b1, self.b2), self.eps = lr, betas, eps
-        self.m = [torch.zeros_like(p) for p in self.params]
-        self.v = [torch.zeros_like(p) for p in self.params]
-        self.t = 0
-
-    def zero_grad(self) -> None:
-        for p in self.params:
-            p.grad = None
-
-    @torch.no_grad()
-    def step(self) -> None:
-        self.t += 1
-        bc1 = 1 - self.b1 ** self.t
-        bc2_sqrt = (1 - self.b2 ** self.t) ** 0.5
-        for p, m, v in zip(self.params, self.m, self.v):
-            if p.grad is None:
-                continue
-            g = p.grad
-            m.lerp_(g, 1 - self.b1)
-            v.mul_(self.b2).addcmul_(g, g, value=1 - self.b2)
-            denom = (v.sqrt() / bc2_sqrt).add_(self.eps)
-            p.addcdiv_(m, denom, value=-self.lr / bc1)
+    step: list[int] = field(default_factory=list)
+    metrics: dict[str, list[float]] = field(default_factory=dict)
+    train_loss: list[float] = field(default_factory=list)
+    grad_norm: list[float] = field(default_factory=list)
+    steps_run: int = 0
+    stopped_early: bool = False
+    seconds: float = field(default=0.0, compare=False)
 
 
-# ----------------------------------------------------------------------------- training
+def _grad_norm(params: list[torch.Tensor], clip: float | None) -> torch.Tensor:
+    """The global gradient norm; with ``clip``, gradients are scaled to at most that norm."""
+    if clip is not None:
+        return torch.nn.utils.clip_grad_norm_(params, clip)
+    return torch.linalg.vector_norm(
+        torch.stack([torch.linalg.vector_norm(p.grad) for p in params if p.grad is not None]))
+
+
+def _update(model: nn.Module, opt: Adam, params: list[torch.Tensor], loss, batch, clip) -> tuple[float, float]:
+    """One step: zero the gradients, backpropagate ``loss``, clip, Adam; ``(loss, norm before clipping)``."""
+    opt.zero_grad()
+    value = loss(model, batch)
+    value.backward()
+    norm = _grad_norm(params, clip)
+    opt.step()
+    return value.item(), float(norm)
+
+
+def fit(model: nn.Module, batches: Callable[[np.random.Generator], object],
+        loss: Callable[[nn.Module, object], torch.Tensor], steps: int, *, lr: float,
+        clip: float | None = 1.0, seed: int = 0,
+        evaluate: Callable[[nn.Module], dict[str, float]] | None = None, every: int = 50,
+        stop: Callable[[dict[str, float]], bool] | None = None, progress: bool = False,
+        desc: str = "training") -> Run:
+    """The course's one training loop: Adam on ``loss``, clipping, evaluation; returns a :class:`Run`.
+
+    batches(rng) -> batch: one training batch from the run's training generator
+    loss(model, batch) -> scalar tensor: what the gradient step lowers
+    clip: maximal global gradient norm (``clip_grad_norm_``); ``None`` turns clipping off
+    evaluate(model) -> {name: value}: measured in eval mode without gradients at step 0,
+        every ``every`` steps and after the last step; a held-out set belongs in the
+        function, drawn from ``streams(seed)[1]``
+    stop(metrics) -> bool: end the run after the evaluation that returns True
+
+    Seeds ``torch.manual_seed(seed)`` and draws batches from ``streams(seed)[0]``. Settings
+    are the caller's to check (:func:`train`, ``attention.fit``, ``charlm.fit`` do).
+    """
+    torch.manual_seed(seed)
+    rng = streams(seed)[0]
+    opt = Adam(model.parameters(), lr=lr)
+    params = list(model.parameters())
+    run = Run()
+    t0 = time.perf_counter()
+    bar = progress_bar(progress, steps, desc)
+
+    def measure(step: int) -> bool:
+        """Evaluate at ``step``; True if ``stop`` says the run is done."""
+        if evaluate is None:
+            return False
+        model.eval()
+        with torch.no_grad():
+            values = evaluate(model)
+        model.train()
+        run.step.append(step)
+        for name, value in values.items():
+            run.metrics.setdefault(name, []).append(value)
+        bar.set_postfix({name: f"{value:.4f}" for name, value in values.items()})
+        return stop is not None and stop(values)
+
+    try:
+        model.train()
+        if measure(0):
+            run.stopped_early = steps > 0
+            steps = 0
+        for step in range(1, steps + 1):
+            value, norm = _update(model, opt, params, loss, batches(rng), clip)
+            run.train_loss.append(value)
+            run.grad_norm.append(norm)
+            run.steps_run = step
+            bar.update(1)
+            if (step % every == 0 or step == steps) and measure(step):
+                run.stopped_early = step < steps
+                break
+    finally:
+        bar.close()
+    model.eval()
+    run.seconds = time.perf_counter() - t0
+    return run
 
 
 def train(model: SequenceModel, make_batch: Callable[[np.random.Generator], object], steps: int, *,
@@ -324,103 +422,54 @@ def train(model: SequenceModel, make_batch: Callable[[np.random.Generator], obje
         or eval accuracy >= stop_at (``stop_on="accuracy"``, "ce" only).
     progress: None = a ``tqdm.auto`` bar unless ``LSTM_COURSE_PROGRESS=0``.
 
-    Seeds ``torch.manual_seed(seed)`` and ``np.random.default_rng(seed)`` first, so a
+    :func:`fit` with a :class:`SequenceModel`'s loss and evaluation: seeds
+    ``torch.manual_seed(seed)`` and the numpy streams of :func:`streams` first, so a
     repeated call with a model built the same way returns an equal History. Thread
     count is the caller's (``torch.set_num_threads``).
     """
-    if not isinstance(model, SequenceModel):
-        raise ValueError(f"model: expected a SequenceModel, got {type(model).__name__}")
-    if not callable(make_batch):
-        raise ValueError(f"make_batch: expected a function rng -> (x, y), got {type(make_batch).__name__}")
+    V.check_instance(model, SequenceModel, "model")
+    V.check_callable(make_batch, "make_batch", "a function rng -> (x, y)")
     steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on = check_settings(
         steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on)
-    seed = _check_seed(seed)
+    seed = V.check_int(seed, "seed", 0)
     show = progress_enabled(progress)
+    data, name = _held_out(make_batch, eval_data, eval_batches, seed)
+    x_eval, y_eval = _to_tensors(data, loss, model, name)
 
-    torch.manual_seed(seed)
-    train_seq, eval_seq = np.random.SeedSequence(seed).spawn(2)
-    rng = np.random.default_rng(train_seq)
-    eval_name = "eval_data"
-    if eval_data is None:
-        eval_name = "make_batch(rng) (held-out set)"
-        eval_rng = np.random.default_rng(eval_seq)
-        parts = [_split(make_batch(eval_rng)) for _ in range(eval_batches)]
-        try:
-            eval_data = (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
-        except ValueError as exc:
-            raise ValueError(f"make_batch: held-out batches must share their shape (T, D) to be "
-                             f"concatenated; {exc}") from None
-    x_eval, y_eval = _to_tensors(eval_data, loss, model, eval_name)
+    def evaluate(m: SequenceModel) -> dict[str, float]:
+        out = m(x_eval)
+        values = {"loss": float(_loss(out, y_eval, loss))}
+        if loss == "ce":
+            values["accuracy"] = _accuracy(out, y_eval)
+        return values
 
-    hist = History(eval_accuracy=[] if loss == "ce" else None)
-    opt = Adam(model.parameters(), lr=lr)
-    params = [p for p in model.parameters()]
-    t0 = time.perf_counter()
-
-    def evaluate(step: int) -> None:
-        model.eval()
-        with torch.no_grad():
-            out = model(x_eval)
-            hist.step.append(step)
-            hist.eval_loss.append(float(_loss(out, y_eval, loss)))
-            if loss == "ce":
-                hist.eval_accuracy.append(_accuracy(out, y_eval))
-        model.train()
-
-    def reached() -> bool:
-        if stop_at is None:
-            return False
+    def reached(values: dict[str, float]) -> bool:
         if stop_on == "loss":
-            return hist.eval_loss[-1] <= stop_at
-        return hist.eval_accuracy[-1] >= stop_at
+            return values["loss"] <= stop_at
+        return values["accuracy"] >= stop_at
 
-    bar = None
-    if show:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=steps, desc=f"{model.cell} training", leave=False)
+    run = fit(model, lambda rng: _to_tensors(make_batch(rng), loss, model, "make_batch(rng)"),
+              lambda m, batch: _loss(m(batch[0]), batch[1], loss), steps, lr=lr, clip=clip, seed=seed,
+              evaluate=evaluate, every=eval_every, stop=None if stop_at is None else reached,
+              progress=show, desc=f"{model.cell} training")
+    return History(step=run.step, eval_loss=run.metrics["loss"], eval_accuracy=run.metrics.get("accuracy"),
+                   train_loss=run.train_loss, grad_norm=run.grad_norm, steps_run=run.steps_run,
+                   stopped_early=run.stopped_early, seconds=run.seconds)
+
+
+def _held_out(make_batch, eval_data, eval_batches: int, seed: int) -> tuple[object, str]:
+    """``(data, name)``: ``eval_data`` as given, or ``eval_batches`` batches of ``make_batch``
+    from the held-out stream of ``seed``, concatenated."""
+    if eval_data is not None:
+        return eval_data, "eval_data"
+    eval_rng = streams(seed)[1]
+    parts = [_split(make_batch(eval_rng)) for _ in range(eval_batches)]
     try:
-        evaluate(0)
-        if not reached():
-            for step in range(1, steps + 1):
-                x, y = _to_tensors(make_batch(rng), loss, model, "make_batch(rng)")
-                opt.zero_grad()
-                value = _loss(model(x), y, loss)
-                value.backward()
-                if clip is not None:
-                    norm = torch.nn.utils.clip_grad_norm_(params, clip)
-                else:
-                    norm = torch.linalg.vector_norm(
-                        torch.stack([torch.linalg.vector_norm(p.grad) for p in params if p.grad is not None]))
-                opt.step()
-                hist.train_loss.append(value.item())
-                hist.grad_norm.append(float(norm))
-                hist.steps_run = step
-                if bar is not None:
-                    bar.update(1)
-                if step % eval_every == 0 or step == steps:
-                    evaluate(step)
-                    if bar is not None:
-                        post = {"eval_loss": f"{hist.eval_loss[-1]:.4f}"}
-                        if loss == "ce":
-                            post["acc"] = f"{hist.eval_accuracy[-1]:.3f}"
-                        bar.set_postfix(post)
-                    if reached():
-                        hist.stopped_early = step < steps
-                        break
-        else:
-            hist.stopped_early = steps > 0
-    finally:
-        if bar is not None:
-            bar.close()
-    model.eval()
-    hist.seconds = time.perf_counter() - t0
-    return hist
-
-
-def _check_nonneg_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
-        raise ValueError(f"{name}: expected a non-negative integer, got {value!r}")
-    return int(value)
+        data = (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+    except ValueError as exc:
+        raise ValueError(f"make_batch: held-out batches must share their shape (T, D) to be "
+                         f"concatenated; {exc}") from None
+    return data, "make_batch(rng) (held-out set)"
 
 
 # ----------------------------------------------------------------------------- gap sweep
@@ -443,11 +492,24 @@ class GapSweep:
     seconds: float = field(default=0.0, compare=False)
 
 
+def check_gaps(gaps) -> list[int]:
+    """A non-empty sequence of non-negative integer gaps (:func:`accuracy_vs_gap`, ``seeds.gap_study``)."""
+    try:
+        out = [V.check_int(g, "gaps", 0) for g in gaps]
+    except TypeError:
+        raise TypeError(f"gaps: expected a sequence of non-negative integers, got {gaps!r}") from None
+    except ValueError:
+        raise ValueError(f"gaps: expected non-negative integers, got {gaps!r}") from None
+    if not out:
+        raise ValueError(f"gaps: expected a non-empty sequence of non-negative integers, got {gaps!r}")
+    return out
+
+
 def accuracy_vs_gap(cell: str, gaps: Sequence[int], steps: int = 300, seed: int = 0, *,
                     hidden_size: int = 32, batch: int = 32, n_countries: int = 4,
-                    lr: float = 3e-3, clip: float | None = 1.0, forget_bias: float | None = None,
+                    lr: float = 3e-3, clip: float | None = 1.0, forget_gate_bias: float | None = None,
                     stop_accuracy: float | None = 0.99, eval_every: int = 25,
-                    progress: bool | None = None) -> GapSweep:
+                    progress: bool | None = None, forget_bias: float | None = None) -> GapSweep:
     """Train one ``cell`` model per gap on the country -> language task; return accuracies.
 
     Every run starts from the same seed (same initial weights for the same input size,
@@ -457,27 +519,24 @@ def accuracy_vs_gap(cell: str, gaps: Sequence[int], steps: int = 300, seed: int 
 
     Measured with the defaults (H=32, batch 32, Adam lr 3e-3, clip 1, 300 steps, one
     thread), gaps 2, 5, 10, 20, 40: a tanh RNN learns gaps 2 and 5, is seed-dependent
-    at 10 and stays at chance from 20 on; an LSTM with ``forget_bias=3.0`` learns all
-    of them, gap 40 in about 100-300 steps; with ``forget_bias=1.0`` it fails from
+    at 10 and stays at chance from 20 on; an LSTM with ``forget_gate_bias=3.0`` learns all
+    of them, gap 40 in about 100-300 steps; with ``forget_gate_bias=1.0`` it fails from
     20 or 40, and at PyTorch's default initialisation already from 10. A sweep over
     those five gaps costs about 2-4 s of CPU per cell type.
 
     >>> sweep = accuracy_vs_gap("lstm", [2], steps=10, progress=False)  # doctest: +SKIP
     """
     cell = V.check_choice(cell, "cell", CELLS)
-    seed = _check_seed(seed)
-    try:
-        gaps = [int(g) for g in gaps]
-    except TypeError:
-        raise ValueError(f"gaps: expected a sequence of non-negative integers, got {gaps!r}") from None
-    if not gaps or any(g < 0 for g in gaps):
-        raise ValueError(f"gaps: expected a non-empty sequence of non-negative integers, got {gaps!r}")
+    seed = V.check_int(seed, "seed", 0)
+    forget_bias = forget_gate_bias_arg(forget_gate_bias, forget_bias)
+    gaps = check_gaps(gaps)
     vocab = country_vocab(n_countries)
     batch = V.check_size(batch, "batch")
     t0 = time.perf_counter()
     accs, hists = [], []
     for gap in gaps:
-        model = SequenceModel(cell, len(vocab), hidden_size, n_countries, forget_bias=forget_bias, seed=seed)
+        model = SequenceModel(cell, len(vocab), hidden_size, n_countries, forget_gate_bias=forget_bias,
+                              seed=seed)
         h = train(model, lambda rng, g=gap: country_language(batch, g, rng, n_countries), steps,
                   lr=lr, loss="ce", clip=clip, seed=seed, eval_every=eval_every,
                   stop_at=stop_accuracy, stop_on="accuracy", progress=progress)

@@ -170,6 +170,12 @@ def _check_step(cast, x_t, state, p):
     return x_t, V.check_lstm_state(state, x_t.shape[0], H, x_t.dtype), p
 
 
+def _step_backward(cast, step_backward, dstate, x_t, state, p):
+    """The public step backward both variants share: validate, then the unchecked one."""
+    x_t, state, p = _check_step(cast, x_t, state, p)
+    return step_backward(V.check_pair_grad(dstate, *state[0].shape, x_t.dtype), x_t, state, p)
+
+
 def _forward(cast, step, cache_cls, x, p, state, return_cache, return_gates):
     """The sequence forward both variants share: validate once, then loop the unchecked step."""
     x = V.check_sequence(x, "x")
@@ -328,8 +334,7 @@ def peephole_step_backward(dstate, x_t, state, p: PeepholeParams):
 
     dstate: ``(dh_t, dc_t)``, the gradients reaching h_t and (from step t+1) C_t.
     """
-    x_t, state, p = _check_step(_cast_peephole, x_t, state, p)
-    return _peephole_step_backward(V.check_pair_grad(dstate, *state[0].shape, x_t.dtype), x_t, state, p)
+    return _step_backward(_cast_peephole, _peephole_step_backward, dstate, x_t, state, p)
 
 
 def peephole_forward(x, p: PeepholeParams, state=None, return_cache: bool = False,
@@ -399,8 +404,7 @@ def coupled_step_backward(dstate, x_t, state, p: CoupledParams):
 
     dstate: ``(dh_t, dc_t)``, the gradients reaching h_t and (from step t+1) C_t.
     """
-    x_t, state, p = _check_step(_cast_coupled, x_t, state, p)
-    return _coupled_step_backward(V.check_pair_grad(dstate, *state[0].shape, x_t.dtype), x_t, state, p)
+    return _step_backward(_cast_coupled, _coupled_step_backward, dstate, x_t, state, p)
 
 
 def coupled_forward(x, p: CoupledParams, state=None, return_cache: bool = False,

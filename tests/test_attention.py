@@ -16,7 +16,7 @@ def test_reversal_task_targets_are_reversed_inputs():
 
 
 @pytest.mark.parametrize("kwargs,match", [
-    ({"batch": 0}, "batch"), ({"T": 0}, "T"), ({"n_symbols": 1}, "n_symbols"), ({"rng": 0}, "rng"),
+    ({"batch": 0}, "batch"), ({"T": 0}, "T"), ({"n_symbols": 1}, "n_symbols"),
 ])
 def test_reversal_task_rejects_bad_arguments(kwargs, match):
     args = {"batch": 2, "T": 3, "rng": np.random.default_rng(0), "n_symbols": 8} | kwargs
@@ -115,3 +115,15 @@ def test_figures():
         A.attention_map_plot(np.ones(3))
     with pytest.raises(ValueError, match="x"):
         A.attention_map_plot(w, x=[1, 2])
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: A.reversal_task(2, 3, 0), "rng"),
+    (lambda: A.reversal_task(2.0, 3, np.random.default_rng(0)), "batch"),
+    (lambda: A.fit(torch.nn.Linear(2, 2), 1), "model: expected an EncoderDecoder"),
+    (lambda: A.fit(A.EncoderDecoder(4, 3, hidden_size=4, seed=0), 1, lr="1e-2"), "lr"),
+    (lambda: A.attention_maps(torch.nn.Linear(2, 2), [[0, 1, 2]]), "model"),
+])
+def test_wrong_types_raise_type_error(call, match):
+    with pytest.raises(TypeError, match=match):
+        call()

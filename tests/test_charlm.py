@@ -164,3 +164,17 @@ def test_temperature_widget_holds_a_sample_per_slider_position():
     assert repr(w) == "TemperatureWidget(temperature=1.5, prompt='x')"
     with pytest.raises(ValueError, match="sample_fn"):
         S.temperature_widget(np.array([1.0, 0.0]), "ab", None)
+
+
+def test_wrong_types_raise_type_error_and_wrong_values_value_error():
+    ids = L.Vocabulary.from_text("abcabcabc").encode("abcabcabc")
+    with pytest.raises(TypeError, match="model: expected a CharLSTM"):
+        L.fit(torch.nn.Linear(2, 2), ids, 1)
+    with pytest.raises(TypeError, match="steps"):
+        L.fit(L.CharLSTM(3, 4, seed=0), ids, 2.0)
+    with pytest.raises(TypeError, match="length"):
+        L.sample(L.CharLSTM(3, 4, seed=0), L.Vocabulary("abc"), "ab", True)
+    with pytest.raises(ValueError, match="steps"):
+        L.fit(L.CharLSTM(3, 4, seed=0), ids, -1)
+    with pytest.raises(ValueError, match="clip"):
+        L.fit(L.CharLSTM(3, 4, seed=0), ids, 1, clip=0.0)

@@ -18,6 +18,19 @@ def _good_step_backward(dh, dc_next, x, h_prev, c_prev, p):
     return da @ p.W_ih, da @ p.W_hh, dc * f, da.T @ x, da.T @ h_prev, da.sum(axis=0)
 
 
+def _good_step_backward_cs231n(dh, dc_next, x, h_prev, c_prev, Wx, Wh, b):
+    """The same step in cs231n's layout (columns i, f, o, g), written without the package."""
+    H = h_prev.shape[1]
+    a = x @ Wx + h_prev @ Wh + b  # (B, 4H)
+    i, f, o = (1 / (1 + np.exp(-a[:, k * H:(k + 1) * H])) for k in range(3))
+    g = np.tanh(a[:, 3 * H:])
+    tc = np.tanh(f * c_prev + i * g)
+    dc = dc_next + dh * o * (1 - tc ** 2)
+    da = np.concatenate([dc * g * i * (1 - i), dc * c_prev * f * (1 - f),
+                         dh * tc * o * (1 - o), dc * i * (1 - g ** 2)], axis=1)
+    return da @ Wx.T, da @ Wh.T, dc * f, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+
+
 def test_cell_grad_passes_reference(capsys):
     check.cell_grad(lambda dh, dcn, o, tc: dcn + dh * o * (1 - tc ** 2))
     assert capsys.readouterr().out == "cell_grad: all 5 checks passed.\n"
@@ -31,6 +44,32 @@ def test_cell_update_backward_passes_reference(capsys):
 def test_lstm_step_backward_passes_reference(capsys):
     check.lstm_step_backward(_good_step_backward)
     assert capsys.readouterr().out == "lstm_step_backward: all 5 checks passed.\n"
+
+
+def test_lstm_step_backward_cs231n_passes_reference(capsys):
+    check.lstm_step_backward_cs231n(_good_step_backward_cs231n)
+    assert capsys.readouterr().out == "lstm_step_backward_cs231n: all 5 checks passed.\n"
+
+
+def test_cs231n_layout_round_trip_and_reference():
+    """The converters lose nothing, and the cs231n reference equals the package's sequence
+    pass over one step (lstm_backward, independent of lstm_step_backward), converted."""
+    for case in check._step_cases():
+        dh, dc_next, x, h_prev, c_prev, p = case.args
+        Wx, Wh, b = check._to_cs231n(p)
+        q = check._from_cs231n(Wx, Wh, b)
+        np.testing.assert_array_equal(q.W_ih, p.W_ih)
+        np.testing.assert_array_equal(q.W_hh, p.W_hh)
+        np.testing.assert_array_equal(q.b_ih + q.b_hh, p.b_ih + p.b_hh)
+        h, c = lstm.lstm_step(x, (h_prev, c_prev), p)
+        H = h.shape[1]
+        a = x @ Wx + h_prev @ Wh + b  # (B, 4H), columns i, f, o, g
+        c_cs = 1 / (1 + np.exp(-a[:, H:2 * H])) * c_prev + np.tanh(a[:, 3 * H:]) / (1 + np.exp(-a[:, :H]))
+        np.testing.assert_allclose(c_cs, c, rtol=1e-12)
+        want = check._grads_to_cs231n(*check._ref_step_backward(*case.args))
+        got = check._ref_step_backward_cs231n(dh, dc_next, x, h_prev, c_prev, Wx, Wh, b)
+        for u, v in zip(got, want):
+            np.testing.assert_allclose(u, v, rtol=1e-10, atol=1e-12)
 
 
 def test_clip_by_global_norm_passes_reference(capsys):
@@ -67,6 +106,7 @@ def test_reference_step_backward_matches_finite_differences():
     (check.cell_grad, check._CELL_GRAD_MISTAKES),
     (check.cell_update_backward, check._CELL_UPDATE_MISTAKES),
     (check.lstm_step_backward, check._STEP_MISTAKES),
+    (check.lstm_step_backward_cs231n, check._CS231N_MISTAKES),
 ])
 def test_each_mistake_gets_its_own_hint(checker, mistakes):
     for m in mistakes:
@@ -91,7 +131,7 @@ def test_unimplemented_wrong_shape_and_missing_return():
         raise NotImplementedError
 
     for checker in (check.cell_grad, check.cell_update_backward, check.lstm_step_backward,
-                    check.clip_by_global_norm):
+                    check.lstm_step_backward_cs231n, check.clip_by_global_norm):
         with pytest.raises(CheckFailed, match="not implemented yet"):
             checker(stub)
     with pytest.raises(CheckFailed, match="shape"):
@@ -114,3 +154,27 @@ def test_transposed_weight_gradient_reports_the_shape():
 def test_not_a_function_is_a_type_error():
     with pytest.raises(TypeError, match="pass the function itself"):
         check.clip_by_global_norm(clipping.clip_by_global_norm([np.ones(2)], 1.0))
+
+
+def test_cs231n_names_the_layout_mistakes_a_student_makes():
+    """The named mistakes, written as a student would write them, get their hints."""
+    def package_order(dh, dc_next, x, h_prev, c_prev, Wx, Wh, b):
+        # reads (and stacks) the columns as i, f, g, o: the correct code on swapped blocks
+        H = h_prev.shape[1]
+        k = np.r_[0:2 * H, 3 * H:4 * H, 2 * H:3 * H]  # swaps the last two blocks
+        dx, dhp, dcp, dWx, dWh, db = _good_step_backward_cs231n(
+            dh, dc_next, x, h_prev, c_prev, Wx[:, k], Wh[:, k], b[k])
+        return dx, dhp, dcp, dWx[:, k], dWh[:, k], db[k]
+
+    def transposed(*args):
+        dx, dhp, dcp, dWx, dWh, db = _good_step_backward_cs231n(*args)
+        return dx, dhp, dcp, dWx.T, dWh.T, db
+
+    def doubled(*args):
+        *rest, db = _good_step_backward_cs231n(*args)
+        return (*rest, db + db)
+
+    for wrong, words in ((package_order, "package's order i, f, g, o"),
+                         (transposed, "package's shapes"), (doubled, "twice the bias gradient")):
+        with pytest.raises(CheckFailed, match=words):
+            check.lstm_step_backward_cs231n(wrong)

@@ -65,11 +65,12 @@ def test_containers_and_dtypes_are_kept():
     np.testing.assert_allclose(ints[0], [0.6, 0.8], rtol=1e-5)
 
 
-@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf"), True, "1"])
-def test_bad_thresholds_are_rejected(bad):
-    with pytest.raises(ValueError, match="max_norm"):
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-1.0, ValueError), (float("nan"), ValueError),
+                                        (float("inf"), ValueError), (True, TypeError), ("1", TypeError)])
+def test_bad_thresholds_are_rejected(bad, error):
+    with pytest.raises(error, match="max_norm"):
         clipping.clip_by_global_norm([np.ones(2)], bad)
-    with pytest.raises(ValueError, match="clip_value"):
+    with pytest.raises(error, match="clip_value"):
         clipping.clip_by_value([np.ones(2)], bad)
 
 

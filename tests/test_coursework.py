@@ -148,10 +148,11 @@ PATCH = (
 BOOK_SOLUTIONS = {  # notebook -> {book name: names to paste it as}
     "book/01_recurrent_networks.ipynb": {"rnn_step_input_first_solution": ["rnn_step"],
                                          "unroll_solution": ["unroll"]},
-    "book/06_variants.ipynb": {"my_peephole_step": ["peephole_step", "full_peephole_step"],
-                               "my_coupled_update": ["coupled_update"]},
+    # chapter 7's peephole step is in the article's layout (one W on [h, x], gates i, f, o,
+    # g); its coupled cell is now an explain exercise, with no code to paste
+    "book/06_variants.ipynb": {"peephole_step_solution": ["peephole_step", "full_peephole_step"]},
+    # the appendix's step backward is now in cs231n's layout, which no assignment uses
     "book/appendix/bptt.ipynb": {"cell_grad_solution": ["cell_grad"],
-                                 "step_backward_solution": ["lstm_step_backward"],
                                  "clip_solution": ["clip_by_global_norm"]},
 }
 CHEATS = ("package", "patch", "book")

@@ -56,6 +56,8 @@ CASES = [
     ("unrolled_rnn_n6", "unrolled_rnn", {"n": 6}),
     ("unrolled_rnn_n3_noellipsis", "unrolled_rnn", {"n": 3, "ellipsis": False}),
     ("rnn_loop_and_unrolled", "rnn_loop_and_unrolled", {}),
+    ("short_gap", "short_gap", {}),
+    ("long_gap", "long_gap", {}),
     ("rnn_chain", "rnn_chain", {}),
     ("lstm_chain", "lstm_chain", {}),
     ("notation_legend", "notation_legend", {}),
@@ -351,6 +353,51 @@ def test_every_figure_is_a_sketch_and_a_drawing():
         assert diagrams.alt_text(name) == s.alt
     with pytest.raises(ValueError, match="name must be one of"):
         diagrams.geometry("lstm_cel")
+
+
+@pytest.mark.parametrize("name,needed,out,gap", [
+    ("short_gap", ["0", "1"], "3", "2"), ("long_gap", ["0", "1"], "t+1", "t")])
+def test_gap_figures_mark_the_inputs_and_the_output_that_needs_them(name, needed, out, gap):
+    geom = diagrams.geometry(name)
+    labels = {lab["name"]: lab for lab in geom["labels"]}
+    edges = {e["name"]: e for e in geom["edges"]}
+    step = {lab["text"].split("_")[-1].strip("{}$"): lab["name"].split("_")[0]
+            for lab in geom["labels"] if lab["name"].endswith("label_x")}  # "0" -> "A0"
+    marked = {e["name"] for e in geom["edges"] if e["style"] == "mark"}
+    assert marked == {f"{step[s]}_edge_x" for s in needed} | {f"{step[out]}_edge_h"}
+    # without colour: the marked inputs and output are the only bold labels
+    bold = {lab["name"] for lab in geom["labels"] if r"\mathbfit" in lab["text"]}
+    assert bold == {f"{step[s]}_label_x" for s in needed} | {f"{step[out]}_label_h"}
+    # and a bracket spans the gap, from the last needed input to the output
+    xs = [p[0] for p in edges["edge_gap"]["points"]]
+    assert (min(xs), max(xs)) == (labels[f"{step[needed[-1]]}_label_x"]["x"],
+                                  labels[f"{step[out]}_label_h"]["x"])
+    assert labels["label_gap"]["text"].replace("$", "") == f"gap of {gap} steps"
+    alt = diagrams.alt_text(name)
+    sub = out if len(out) == 1 else f"{{{out}}}"   # the alt text writes h_3, h_{t+1}
+    assert all(f"x_{s}" in alt for s in needed) and f"h_{sub}" in alt
+    assert f"gap of {gap} steps" in alt
+
+
+def test_the_long_gap_leaves_out_its_middle():
+    geom = diagrams.geometry("long_gap")
+    names = {lab["name"] for lab in geom["labels"]}
+    assert {"label_ellipsis2", "label_ellipsis_x", "label_ellipsis_h"} <= names
+    assert "label_ellipsis2" not in {lab["name"] for lab in
+                                     diagrams.geometry("short_gap")["labels"]}
+    assert "left out" in diagrams.alt_text("long_gap")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_marked_arrows_take_the_themes_highlight_colour(theme):
+    fig = diagrams.short_gap(theme=theme)
+    colours = diagrams.THEMES[theme]
+    for e in fig.lstm_geometry["edges"]:
+        line = fig.lstm_artists[e["name"]]["line"]
+        want = colours["highlight"] if e["style"] == "mark" else colours["ink"]
+        assert matplotlib.colors.same_color(line.get_color(), want), e["name"]
+        if e["style"] == "mark":  # thicker too, so the mark does not rest on colour alone
+            assert line.get_linewidth() > 1.5 * diagrams.STYLE["line_lw"]
 
 
 # --------------------------------------------------------------------------------------

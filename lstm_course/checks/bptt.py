@@ -13,6 +13,11 @@ Notation: ``dv`` is dL/dv, the gradient of the loss with respect to ``v``, with 
                               (dx_t, dh_prev, dc_prev, dW_ih, dW_hh, db)``: one whole step,
                               parameters in PyTorch's layout (``lstm.LSTMParams``, gates i, f, g,
                               o); ``db`` is the gradient of either bias (both get the same one).
+``lstm_step_backward_cs231n(fn)``  the same step in cs231n's layout: the reader's ``fn(dh_t,
+                              dc_next, x_t, h_prev, c_prev, Wx, Wh, b) -> (dx_t, dh_prev, dc_prev,
+                              dWx, dWh, db)`` with ``Wx (D, 4H)``, ``Wh (H, 4H)``, one bias ``b (4H,)``
+                              and column blocks i, f, o, g; compared in float64 with
+                              ``lstm.lstm_step_backward`` on the same weights, converted.
 ``clip_by_global_norm(fn)``   the reader's ``fn(grads, max_norm) -> (clipped, norm)`` for a list
                               of arrays, equal to ``clipping.clip_by_global_norm``.
 
@@ -26,7 +31,8 @@ import numpy as np
 from . import Case, Mistake, run_check
 from .. import clipping, lstm
 
-__all__ = ["cell_grad", "cell_update_backward", "lstm_step_backward", "clip_by_global_norm"]
+__all__ = ["cell_grad", "cell_update_backward", "lstm_step_backward", "lstm_step_backward_cs231n",
+           "clip_by_global_norm"]
 
 
 # ---- the two paths into dC_t --------------------------------------------------------------
@@ -175,8 +181,8 @@ def _mistake(**flags):
     return lambda *args: _step_backward_variant(*args, **flags)
 
 
-def _step_cases():
-    rng = np.random.default_rng(23)
+def _step_cases(seed=23):
+    rng = np.random.default_rng(seed)
 
     def case(B, D, H, what, zero_next=False, zero_state=False):
         p = lstm.init_params(D, H, rng)
@@ -199,26 +205,24 @@ def _step_cases():
     ]
 
 
-_STEP_MISTAKES = [
-    Mistake("you forgot the path through tanh(C_t) into dC_t: h_t depends on C_t too "
-            "(the appendix's equation for dC_t).",
-            _mistake(tanh_path=False)),
-    Mistake("you forgot to add the gradient arriving from the next step: dC_t must include "
-            "dc_next (the cell state also feeds step t+1).",
-            _mistake(next_grad=False)),
-    Mistake("df_t used C_t instead of C_{t-1}: the forget gate multiplies the previous cell "
-            "state.",
-            _mistake(df_uses_c_new=True)),
-    Mistake("di_t and dC~_t are swapped: in a product, the gradient of each factor carries the other.",
-            _mistake(swap_i_g=True)),
-    Mistake("dc_prev is missing the forget gate: C_{t-1} enters C_t through it.",
-            _mistake(dc_prev_times_f=False)),
-    Mistake("the candidate C~_t is a tanh, but its slope was taken as a sigmoid's.",
-            _mistake(candidate_slope="sigmoid")),
-    Mistake("the slope of the candidate's tanh is missing.",
-            _mistake(candidate_slope=None)),
-    Mistake("the sigmoid slopes of the gates i_t, f_t and o_t are missing.",
-            _mistake(gate_slopes=False)),
+# Mistakes in the chain rule itself, the same in any layout: (hint, flags of the variant).
+_CHAIN_RULE_SLIPS = [
+    ("you forgot the path through tanh(C_t) into dC_t: h_t depends on C_t too "
+     "(the appendix's equation for dC_t).", dict(tanh_path=False)),
+    ("you forgot to add the gradient arriving from the next step: dC_t must include "
+     "dc_next (the cell state also feeds step t+1).", dict(next_grad=False)),
+    ("df_t used C_t instead of C_{t-1}: the forget gate multiplies the previous cell "
+     "state.", dict(df_uses_c_new=True)),
+    ("di_t and dC~_t are swapped: in a product, the gradient of each factor carries the other.",
+     dict(swap_i_g=True)),
+    ("dc_prev is missing the forget gate: C_{t-1} enters C_t through it.", dict(dc_prev_times_f=False)),
+    ("the candidate C~_t is a tanh, but its slope was taken as a sigmoid's.",
+     dict(candidate_slope="sigmoid")),
+    ("the slope of the candidate's tanh is missing.", dict(candidate_slope=None)),
+    ("the sigmoid slopes of the gates i_t, f_t and o_t are missing.", dict(gate_slopes=False)),
+]
+
+_STEP_MISTAKES = [Mistake(hint, _mistake(**flags)) for hint, flags in _CHAIN_RULE_SLIPS] + [
     Mistake("the pre-activation gradients are stacked in the article's order f, i, C~, o; "
             "the parameters use PyTorch's row blocks i, f, g, o.",
             _mistake(order="figo")),
@@ -236,6 +240,100 @@ def lstm_step_backward(fn) -> None:
     run_check(fn, _ref_step_backward, _step_cases(), name="lstm_step_backward",
               output_names=["dx_t", "dh_prev", "dc_prev", "dW_ih", "dW_hh", "db"],
               mistakes=_STEP_MISTAKES)
+
+
+# ---- one whole step in cs231n's layout ----------------------------------------------------
+
+# cs231n's column blocks i, f, o, g, named by their places among PyTorch's row blocks i, f, g, o
+_CS231N_BLOCKS = (0, 1, 3, 2)
+
+
+def _rows(H, blocks):
+    """Indices of PyTorch's rows (blocks of H) taken block by block in the order ``blocks``."""
+    return np.concatenate([np.arange(k * H, (k + 1) * H) for k in blocks])  # (4H,)
+
+
+def _to_cs231n(p, blocks=_CS231N_BLOCKS):
+    """LSTMParams -> ``(Wx (D, 4H), Wh (H, 4H), b (4H,))``; cs231n's one bias is b_ih + b_hh."""
+    rows = _rows(p.W_hh.shape[1], blocks)
+    return p.W_ih[rows].T, p.W_hh[rows].T, (p.b_ih + p.b_hh)[rows]
+
+
+def _from_cs231n(Wx, Wh, b, blocks=_CS231N_BLOCKS):
+    """``(Wx, Wh, b)`` -> LSTMParams computing the same step, all of b in b_ih."""
+    rows = _rows(Wh.shape[0], blocks)
+    W_ih, W_hh, b_ih = np.empty_like(Wx.T), np.empty_like(Wh.T), np.empty_like(b)
+    W_ih[rows], W_hh[rows], b_ih[rows] = Wx.T, Wh.T, b  # (4H, D), (4H, H), (4H,)
+    return lstm.LSTMParams(W_ih, W_hh, b_ih, np.zeros_like(b))
+
+
+def _grads_to_cs231n(dx, dh_prev, dc_prev, dW_ih, dW_hh, db, blocks=_CS231N_BLOCKS,
+                     transposed=False, bias_factor=1):
+    """One step's gradients in PyTorch's layout -> cs231n's (``db`` is either bias's gradient)."""
+    rows = _rows(dh_prev.shape[1], blocks)
+    dWx, dWh = (dW_ih[rows], dW_hh[rows]) if transposed else (dW_ih[rows].T, dW_hh[rows].T)
+    return dx, dh_prev, dc_prev, dWx, dWh, bias_factor * db[rows]
+
+
+def _ref_step_backward_cs231n(dh, dc_next, x, h_prev, c_prev, Wx, Wh, b):
+    """``lstm.lstm_step_backward`` on the same weights, its gradients converted to cs231n's layout."""
+    p = _from_cs231n(Wx, Wh, b)
+    dx, dp, (dh_prev, dc_prev) = lstm.lstm_step_backward((dh, dc_next), x, (h_prev, c_prev), p)
+    return _grads_to_cs231n(dx, dh_prev, dc_prev, dp.W_ih, dp.W_hh, dp.b_ih)
+
+
+def _cs231n_mistake(blocks=_CS231N_BLOCKS, transposed=False, bias_factor=1, **flags):
+    """A cs231n-layout step backward with one known mistake.
+
+    ``blocks``: the order in which the reader takes cs231n's column blocks to be;
+    ``transposed``: weight gradients returned in PyTorch's shapes; ``bias_factor``: db
+    scaled; ``flags``: a slip of the chain rule (``_step_backward_variant``).
+    """
+    def fn(dh, dc_next, x, h_prev, c_prev, Wx, Wh, b):
+        p = _from_cs231n(Wx, Wh, b, blocks)
+        out = _step_backward_variant(dh, dc_next, x, h_prev, c_prev, p, **flags)
+        return _grads_to_cs231n(*out, blocks=blocks, transposed=transposed, bias_factor=bias_factor)
+
+    return fn
+
+
+def _cs231n_cases():
+    """The cases of ``lstm_step_backward`` (other random numbers), weights in cs231n's layout."""
+    return [Case((*case.args[:5], *_to_cs231n(case.args[5])), case.description)
+            for case in _step_cases(seed=25)]
+
+
+_CS231N_MISTAKES = [
+    Mistake("you read the column blocks in the package's order i, f, g, o: in cs231n's layout "
+            "they are i, f, o, g, so the third block is the output gate (a sigmoid) and the last "
+            "one the candidate C~_t (a tanh).",
+            _cs231n_mistake(blocks=(0, 1, 2, 3))),
+    Mistake("the gates are right, but the pre-activation gradients are stacked in the package's "
+            "order i, f, g, o: stack them like cs231n's columns, i, f, o, g, so that each block "
+            "meets its own gate's weights.",
+            _cs231n_mistake(order="ifog")),
+    Mistake("dWx and dWh have the package's shapes, (4H, D) and (4H, H): in cs231n's layout the "
+            "weights are Wx (D, 4H) and Wh (H, 4H), and a gradient has its weight's shape "
+            "(x_t^T da and h_{t-1}^T da).",
+            _cs231n_mistake(transposed=True)),
+    Mistake("db is twice the bias gradient: cs231n has one bias, which enters each "
+            "pre-activation once, so db is da summed over the batch, once (the package's two "
+            "biases each get this same gradient; it is not their sum).",
+            _cs231n_mistake(bias_factor=2)),
+] + [Mistake(hint, _cs231n_mistake(**flags)) for hint, flags in _CHAIN_RULE_SLIPS]
+
+
+def lstm_step_backward_cs231n(fn) -> None:
+    """Check ``fn(dh_t, dc_next, x_t, h_prev, c_prev, Wx, Wh, b) -> (dx_t, dh_prev, dc_prev, dWx, dWh, db)``.
+
+    cs231n's layout: ``a = x_t @ Wx + h_prev @ Wh + b`` with Wx (D, 4H), Wh (H, 4H), b (4H,),
+    column blocks i, f, o, g. dh_t, dc_next, h_prev, c_prev: (B, H); x_t: (B, D). Returns
+    dx_t (B, D), dh_prev (B, H), dc_prev (B, H), dWx (D, 4H), dWh (H, 4H), db (4H,). The
+    reference is ``lstm.lstm_step_backward`` on the same weights, converted, in float64.
+    """
+    run_check(fn, _ref_step_backward_cs231n, _cs231n_cases(), name="lstm_step_backward_cs231n",
+              output_names=["dx_t", "dh_prev", "dc_prev", "dWx", "dWh", "db"],
+              mistakes=_CS231N_MISTAKES)
 
 
 # ---- clipping by global norm --------------------------------------------------------------

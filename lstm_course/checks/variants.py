@@ -78,7 +78,7 @@ _PEEPHOLE_MISTAKES = [
             "C_t, so compute C_t first.",
             _peephole_variant(out_sees="old")),
     Mistake("that is an LSTM without peepholes: each gate's pre-activation also gets a term "
-            "from the cell state (the peephole equations of chapter 6).", _peephole_variant(use_peep=False)),
+            "from the cell state (the peephole equations of chapter 7).", _peephole_variant(use_peep=False)),
     Mistake("h_t skips the tanh: the cell state passes through tanh before the output gate.", _peephole_variant(tanh_out=False)),
     Mistake("the input and forget gates are swapped: the rows of p.W_ih come in the "
             "blocks i, f, g, o (PyTorch's order), and W_ci belongs to i, W_cf to f.",

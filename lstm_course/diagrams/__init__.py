@@ -15,6 +15,7 @@ Where things live::
     diagrams/render.py    engine    geometry -> matplotlib artists; draw(sketch)
     diagrams/flows.py     engine    the flow overlay: arrow widths that follow numbers
     diagrams/rnn_figures.py         rnn_loop, unrolled_rnn, rnn_loop_and_unrolled, rnn_chain
+    diagrams/dependency_figures.py  short_gap, long_gap (what an output needs, how far back)
     diagrams/notation_figures.py    notation_legend, cell_state_line, gate
     diagrams/lstm_figures.py        lstm_cell, lstm_chain, peephole_cell, coupled_cell,
                                     unrolled_lstm (and LSTM_PARTS, EQUATIONS)
@@ -57,8 +58,9 @@ Flow keys (``FLOW_KEYS``): "forget" (f_t), "input" (i_t), "candidate" (C~_t),
 from __future__ import annotations
 
 from ..style import OKABE_ITO, STYLE, THEMES
-from . import lstm_figures, notation_figures, rnn_figures, variant_figures
+from . import dependency_figures, lstm_figures, notation_figures, rnn_figures, variant_figures
 from .builder import Sketch
+from .dependency_figures import long_gap, short_gap
 from .flows import FLOW_KEYS, update_flows
 from .lstm_figures import (EQUATIONS, HIGHLIGHT_NAMES, LSTM_PARTS, coupled_cell, lstm_cell,
                            lstm_chain, peephole_cell, unrolled_lstm)
@@ -69,19 +71,20 @@ from .variant_figures import clockwork_rnn, depth_gated_cell, gru_cell
 
 __all__ = [
     "STYLE", "THEMES", "LSTM_PARTS", "FLOW_KEYS", "EQUATIONS",
-    "rnn_loop", "unrolled_rnn", "rnn_loop_and_unrolled", "rnn_chain", "lstm_chain",
-    "notation_legend", "cell_state_line", "gate", "lstm_cell", "peephole_cell",
-    "coupled_cell", "gru_cell", "unrolled_lstm", "depth_gated_cell", "clockwork_rnn",
-    "alt_text", "update_flows", "geometry", "sketch", "render", "DIAGRAMS", "SKETCHES",
-    "DiagramFigure", "Sketch", "HIGHLIGHT_NAMES", "OKABE_ITO",
+    "rnn_loop", "unrolled_rnn", "rnn_loop_and_unrolled", "short_gap", "long_gap",
+    "rnn_chain", "lstm_chain", "notation_legend", "cell_state_line", "gate", "lstm_cell",
+    "peephole_cell", "coupled_cell", "gru_cell", "unrolled_lstm", "depth_gated_cell",
+    "clockwork_rnn", "alt_text", "update_flows", "geometry", "sketch", "render", "DIAGRAMS",
+    "SKETCHES", "DiagramFigure", "Sketch", "HIGHLIGHT_NAMES", "OKABE_ITO",
 ]
 
-_MODULES = (rnn_figures, lstm_figures, notation_figures, variant_figures)
+_MODULES = (rnn_figures, dependency_figures, lstm_figures, notation_figures, variant_figures)
 # name -> drawing function, in the order the book first shows them
 DIAGRAMS = {name: module.DIAGRAMS[name] for name in (
-    "rnn_loop", "unrolled_rnn", "rnn_loop_and_unrolled", "rnn_chain", "lstm_chain",
-    "notation_legend", "cell_state_line", "gate", "lstm_cell", "peephole_cell",
-    "coupled_cell", "gru_cell", "unrolled_lstm", "depth_gated_cell", "clockwork_rnn")
+    "rnn_loop", "unrolled_rnn", "rnn_loop_and_unrolled", "short_gap", "long_gap",
+    "rnn_chain", "lstm_chain", "notation_legend", "cell_state_line", "gate", "lstm_cell",
+    "peephole_cell", "coupled_cell", "gru_cell", "unrolled_lstm", "depth_gated_cell",
+    "clockwork_rnn")
     for module in _MODULES if name in module.DIAGRAMS}
 # name -> sketch function (geometry and alt text, nothing drawn)
 SKETCHES = {name: fn for module in _MODULES for name, fn in module.SKETCHES.items()}
@@ -109,7 +112,8 @@ def geometry(name: str, **kwargs) -> dict:
         extent   [x0, x1, y0, y1]
         modules  {name, x0, y0, x1, y1, text, faded}          the rounded repeating module
         nodes    {name, kind: layer|op|pill, x, y, w, h, text, faded}   centre and size
-        edges    {name, points: [[x, y], ...], style: vector|cell|peep,
+        edges    {name, points: [[x, y], ...], style: vector|cell|peep|mark (an
+                  input or output a figure points at, thick in the highlight colour),
                   head: arrowhead at the last point, gaps: [[x, y]] where the line
                   passes under another, faded}
         dots     {name, x, y, style, faded}                   forks and merges

@@ -210,6 +210,7 @@ def cut_gaps(pts: np.ndarray, gaps) -> np.ndarray:
 
 
 def head_size(e: dict) -> tuple[float, float]:
-    """Arrowhead (length, half width) of edge ``e``; the cell state's is larger."""
-    k = 1.25 if e["style"] == "cell" else 1.0
+    """Arrowhead (length, half width) of edge ``e``; the cell state's and a marked
+    arrow's are larger."""
+    k = 1.25 if e["style"] in ("cell", "mark") else 1.0
     return STYLE["head_len"] * k, STYLE["head_half"] * k

@@ -224,9 +224,10 @@ def _draw_node(ax, n, t, scale, alpha, highlighted):
 
 
 def _draw_edge(ax, e, t, scale, alpha, highlighted):
-    colour = {"cell": t["cell"], "peep": t["peephole"]}.get(e["style"], t["ink"])
-    base = {"cell": STYLE["cell_lw"], "peep": STYLE["line_lw"] * 0.9}.get(e["style"],
-                                                                         STYLE["line_lw"])
+    colour = {"cell": t["cell"], "peep": t["peephole"],
+              "mark": t["highlight"]}.get(e["style"], t["ink"])
+    base = {"cell": STYLE["cell_lw"], "peep": STYLE["line_lw"] * 0.9,
+            "mark": STYLE["cell_lw"]}.get(e["style"], STYLE["line_lw"])
     lw = base * (1.35 if highlighted else 1.0) * scale
     line_pts, head_xy = edge_shapes(e)
     head = None

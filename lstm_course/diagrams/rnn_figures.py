@@ -19,25 +19,37 @@ from .builder import Builder, Sketch, chain, check_n
 from .render import draw
 
 # one chunk A: width, height, the gap between copies and the length of x / h arrows
-_A = {"w": 2.0, "h": 1.5, "gap": 1.4, "io": 1.4}
+# (also the layout of the gap figures, dependency_figures.py)
+CHUNK = {"w": 2.0, "h": 1.5, "gap": 1.4, "io": 1.4}
 
 
-def _chunk(g: Builder, x, y, xlab, hlab):
-    """One chunk A centred at (x, y) with x_t below and h_t above."""
-    w, h, io = _A["w"], _A["h"], _A["io"]
+def _chunk(g: Builder, x, y, xlab, hlab, mark_x=False, mark_h=False):
+    """One chunk A centred at (x, y) with x_t below and h_t above.
+
+    ``mark_x`` / ``mark_h`` draw that arrow in the highlight style ("mark"): an input or
+    output the figure points at (the caller sets its label in bold).
+    """
+    w, h, io = CHUNK["w"], CHUNK["h"], CHUNK["io"]
     g.module("A", x - w / 2, y - h / 2, x + w / 2, y + h / 2, text=r"$A$")
-    g.edge("edge_x", [(x, y - h / 2 - io), (x, y - h / 2)])
-    g.edge("edge_h", [(x, y + h / 2), (x, y + h / 2 + io)])
+    g.edge("edge_x", [(x, y - h / 2 - io), (x, y - h / 2)],
+           style="mark" if mark_x else "vector")
+    g.edge("edge_h", [(x, y + h / 2), (x, y + h / 2 + io)],
+           style="mark" if mark_h else "vector")
     if xlab:
         g.label("label_x", x, y - h / 2 - io - 0.12, xlab, va="top")
     if hlab:
         g.label("label_h", x, y + h / 2 + io + 0.12, hlab, va="bottom")
 
 
+def _label(v: str, step: str, bold: bool) -> str:
+    """The mathtext label v_step; in bold for a marked input or output."""
+    return rf"$\mathbfit{{{v}_{{{step}}}}}$" if bold else rf"${v}_{{{step}}}$"
+
+
 def _loop(g: Builder, x=0.0, y=0.0):
     """Chunk A with a loop on its right: out at the upper right, back in lower right."""
     _chunk(g, x, y, r"$x_t$", r"$h_t$")
-    edge, run, ry, rx = x + _A["w"] / 2, 0.35, 0.42, 0.67
+    edge, run, ry, rx = x + CHUNK["w"] / 2, 0.35, 0.42, 0.67
     arc = [(edge, y + ry)]
     for a in np.linspace(math.pi / 2, -math.pi / 2, 41):   # half ellipse, clockwise
         arc.append((edge + run + rx * math.cos(a), y + ry * math.sin(a)))
@@ -46,38 +58,50 @@ def _loop(g: Builder, x=0.0, y=0.0):
     return edge + run + rx
 
 
-def _unrolled(g: Builder, n: int, x0: float, y: float = 0.0, ellipsis=True):
-    w, gap = _A["w"], _A["gap"]
-    use_ellipsis = ellipsis and n >= 4
-    names = [str(k) for k in range(n - 1)] + (["t"] if use_ellipsis else [str(n - 1)])
+def unrolled_row(g: Builder, steps, x0: float, y: float = 0.0, elide_after=None,
+                 elide_extra: float = 1.4, mark_x=(), mark_h=()) -> list[float]:
+    """A row of chunks A, one per subscript in ``steps`` (strings), the first one's left
+    edge at ``x0``, each passing its state to the next. ``elide_after``: the index of
+    the chunk after which a ``...`` stands for steps left out (the gap there is
+    ``elide_extra`` wider). ``mark_x`` / ``mark_h``: indices whose input / output is
+    highlighted. Returns the chunks' centres."""
+    w, gap = CHUNK["w"], CHUNK["gap"]
     xs, x = [], x0 + w / 2
-    for k in range(n):
+    for k in range(len(steps)):
         xs.append(x)
-        x += w + gap + (1.4 if use_ellipsis and k == n - 2 else 0.0)
-    for k, (cx, nm) in enumerate(zip(xs, names)):
-        _chunk(g.sub(f"A{k}_", dx=g.dx, dy=g.dy), cx, y, rf"$x_{{{nm}}}$", rf"$h_{{{nm}}}$")
-        if k == n - 1:
+        x += w + gap + (elide_extra if k == elide_after else 0.0)
+    for k, (cx, nm) in enumerate(zip(xs, steps)):
+        _chunk(g.sub(f"A{k}_", dx=g.dx, dy=g.dy), cx, y, _label("x", nm, k in mark_x),
+               _label("h", nm, k in mark_h), mark_x=k in mark_x, mark_h=k in mark_h)
+        if k == len(steps) - 1:
             continue
         a, b = cx + w / 2, xs[k + 1] - w / 2
-        if use_ellipsis and k == n - 2:
+        if k == elide_after:
             mid = (a + b) / 2
             g.edge(f"edge_pass{k}a", [(a, y), (mid - 0.55, y)], head=False)
             g.label(f"label_ellipsis{k}", mid, y, r"$\cdots$", size="big")
             g.edge(f"edge_pass{k}b", [(mid + 0.55, y), (b, y)])
         else:
             g.edge(f"edge_pass{k}", [(a, y), (b, y)])
-    return xs[-1] + w / 2
+    return xs
+
+
+def _unrolled(g: Builder, n: int, x0: float, y: float = 0.0, ellipsis=True):
+    use_ellipsis = ellipsis and n >= 4
+    names = [str(k) for k in range(n - 1)] + (["t"] if use_ellipsis else [str(n - 1)])
+    xs = unrolled_row(g, names, x0, y, elide_after=n - 2 if use_ellipsis else None)
+    return xs[-1] + CHUNK["w"] / 2
 
 
 def _extent(left, right):
-    h, io = _A["h"], _A["io"]
+    h, io = CHUNK["h"], CHUNK["io"]
     return [left, right, -h / 2 - io - 1.0, h / 2 + io + 1.0]
 
 
 def rnn_loop_sketch() -> Sketch:
     g = Builder()
     right = _loop(g)
-    g.d["extent"] = _extent(-_A["w"] / 2 - 0.6, right + 0.6)
+    g.d["extent"] = _extent(-CHUNK["w"] / 2 - 0.6, right + 0.6)
     return Sketch("rnn_loop", g.d, (
         "A recurrent network chunk A drawn as a box: input x_t enters from below, output "
         "h_t leaves at the top, and a loop arrow feeds the chunk's output back into "
@@ -115,7 +139,7 @@ def rnn_loop_and_unrolled_sketch(n: int = 4) -> Sketch:
     right = _loop(g.sub("loop_"))
     g.label("label_equals", right + 0.9, 0, r"$=$", size="big")
     end = _unrolled(g.sub("unrolled_"), n, right + 1.8)
-    g.d["extent"] = _extent(-_A["w"] / 2 - 0.6, end + 0.6)
+    g.d["extent"] = _extent(-CHUNK["w"] / 2 - 0.6, end + 0.6)
     return Sketch("rnn_loop_and_unrolled", g.d, (
         "Left: a recurrent chunk A with a loop. An equals sign. Right: the same network "
         "unrolled into a chain of copies, each passing its state to the next."))
