@@ -107,6 +107,8 @@ def _translations():
 def test_translations_use_the_glossary_terms():
     problems = []
     for rel, m in _translations():
+        if m.string == m.id:    # kept as it is on purpose (a name, a symbol, the glossary's English column)
+            continue
         for english, vietnamese in TERMS.items():
             if re.search(rf"\b{english}s?\b", m.id, re.IGNORECASE) and vietnamese not in m.string.lower():
                 problems.append(f"{rel}: {english!r} without {vietnamese!r}: {m.string[:80]!r}")
