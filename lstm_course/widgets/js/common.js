@@ -11,6 +11,105 @@
 
 export const SVG_NS = "http://www.w3.org/2000/svg";
 
+// ---- words in the page's language ---------------------------------------------------
+
+// Every word a widget shows goes through tr(english, values): on a page whose <html lang>
+// starts with a language of this table (the Vietnamese edition of the site), the table's
+// text; elsewhere (the English site, JupyterLab, Node) the English text itself, byte for
+// byte. "{name}" in either text is filled from `values` (numbers already formatted).
+// Keys are the English texts exactly as written in the modules; values keep the symbols
+// and maths (σ(a), Cₜ, ρ) and translate the words, in the terms of
+// book/locales/vi/GLOSSARY.md. tests/test_widgets_i18n.py checks every tr("...") key has
+// an entry here with the same placeholders, and that no visible text escapes tr.
+// The table is JSON inside (double quotes, no trailing comma): the test reads it so.
+export const STRINGS = {
+  "vi": {
+    "gate explorer: a sigmoid gate and what passes it": "khám phá cổng: một cổng sigmoid và phần đi qua nó",
+    "pre-activation a": "tiền kích hoạt a",
+    "gate value σ(a)": "giá trị cổng σ(a)",
+    "what passes the gate": "phần đi qua cổng",
+    "grey: v (before the gate)   orange: σ(a) · v (passes)": "xám: v (trước cổng)   cam: σ(a) · v (đi qua)",
+    "Left: the sigmoid with a = {a} marked at σ(a) = {g}. Right: the vector v and the share σ(a) · v that passes.": "Bên trái: đường sigmoid, đánh dấu điểm a = {a} tại σ(a) = {g}. Bên phải: vectơ v và phần σ(a) · v đi qua cổng.",
+
+    "parameter counts of one RNN, GRU and LSTM layer": "số tham số của một tầng RNN, GRU và LSTM",
+    "input size D": "kích thước đầu vào D",
+    "hidden size H": "kích thước ẩn H",
+    "one layer, input size D = {D}, hidden size H = {H}": "một tầng, kích thước đầu vào D = {D}, kích thước ẩn H = {H}",
+    "Bars: RNN {rnn}, GRU {gru}, LSTM {lstm} parameters.": "Biểu đồ cột số tham số: RNN {rnn}, GRU {gru}, LSTM {lstm}.",
+
+    "LSTM gate explorer: set the gates of one step by hand": "khám phá các cổng LSTM: tự đặt các cổng của một bước",
+    "unit the sliders set": "đơn vị mà các thanh trượt điều chỉnh",
+    "unit {n}": "đơn vị {n}",
+    "f_t  forget gate": "f_t  cổng quên",
+    "i_t  input gate": "i_t  cổng đầu vào",
+    "C̃_t  candidate": "C̃_t  giá trị ứng viên",
+    "o_t  output gate": "o_t  cổng đầu ra",
+    "C_{t-1}  old state": "C_{t-1}  trạng thái cũ",
+    "The LSTM cell with every arrow as wide as what flows along it for unit {n}: forget gate {f}, input gate {i}, candidate {c}, output gate {o}, old cell state {prev}; new cell state {C}.": "Ô LSTM của đơn vị {n}, mỗi mũi tên rộng bằng lượng chảy dọc theo nó: cổng quên {f}, cổng đầu vào {i}, giá trị ứng viên {c}, cổng đầu ra {o}, trạng thái ô cũ {prev}; trạng thái ô mới {C}.",
+    "Bars for each unit: the old cell state, the kept and written parts, the new cell state, its tanh and h_t.": "Các cột của từng đơn vị: trạng thái ô cũ, phần được giữ lại và phần được ghi vào, trạng thái ô mới, tanh của nó và h_t.",
+
+    "LSTM gate schedule: the cell over ten steps": "lịch trình cổng LSTM: ô LSTM qua mười bước thời gian",
+    "preset": "kịch bản mẫu",
+    "remember": "ghi nhớ (remember)",
+    "overwrite": "ghi đè (overwrite)",
+    "forget": "quên (forget)",
+    "leak": "rò rỉ (leak)",
+    "C₀  starting state": "C₀  trạng thái ban đầu",
+    "edit step": "bước cần sửa",
+    "{gate}  at that step": "{gate}  tại bước đó",
+    "step t": "bước t",
+    "step {t}:  Cₜ = ": "bước {t}:  Cₜ = ",
+    "   after {T} steps: C = ": "   sau {T} bước: C = ",
+    "Gate schedule over {T} steps (rows f, i, candidate, o) and below it the cell state C_t, from {first} to {last}, and the output h_t.": "Lịch trình cổng qua {T} bước (các hàng f, i, giá trị ứng viên, o), bên dưới là trạng thái ô C_t, từ {first} đến {last}, và đầu ra h_t.",
+
+    "RNN state stepper: the hidden state one time step at a time": "chạy từng bước RNN: trạng thái ẩn qua từng bước thời gian",
+    "▶ play": "▶ chạy",
+    "❚❚ pause": "❚❚ tạm dừng",
+    "time step t": "bước thời gian t",
+    "inputs xₜ, entry by entry": "đầu vào xₜ, từng phần tử",
+    "hidden states hₜ (blank: not computed yet)": "trạng thái ẩn hₜ (ô trống: chưa tính)",
+    "grey hₜ₋₁   orange hₜ": "xám hₜ₋₁   cam hₜ",
+    "entry value (−1 to 1)": "giá trị phần tử (−1 đến 1)",
+    "t = 0: the initial state h₀ = 0.  ": "t = 0: trạng thái ban đầu h₀ = 0.  ",
+    "Heat maps of the inputs and hidden states up to step {t} of {T}, and bars of h at steps {prev} and {t}.": "Bản đồ nhiệt của đầu vào và trạng thái ẩn đến bước {t} trong tổng số {T} bước, và các thanh của h tại bước {prev} và bước {t}.",
+
+    "gradient through time: how the spectral radius of W_hh scales it": "gradient qua thời gian: bán kính phổ của W_hh làm nó co giãn ra sao",
+    "spectral radius ρ": "bán kính phổ ρ",
+    "input scale": "tỉ lệ đầu vào",
+    "steps back k": "số bước lùi k",
+    "solid: measured ‖∂L/∂hₜ₋ₖ‖ / ‖∂L/∂hₜ‖ (tanh RNN)   dashed: ρᵏ": "nét liền: đo được ‖∂L/∂hₜ₋ₖ‖ / ‖∂L/∂hₜ‖ (RNN tanh)   nét đứt: ρᵏ",
+    "spectral radius ρ = {rho}, input scale {scale}": "bán kính phổ ρ = {rho}, tỉ lệ đầu vào {scale}",
+    "after k = {T} steps back the gradient is ": "lùi k = {T} bước, gradient bằng ",
+    " times its size at hₜ.": " lần độ lớn của nó tại hₜ.",
+    "Log-scale curve of the gradient ratio against k from 0 to {T} for ρ = {rho}: it ends at {end}; the dashed line is ρ to the power k.": "Đường cong thang logarit của tỉ số gradient theo k từ 0 đến {T} với ρ = {rho}: nó kết thúc ở {end}; đường nét đứt là ρ mũ k.",
+
+    "sampling temperature: the next character's distribution": "nhiệt độ lấy mẫu: phân phối của ký tự tiếp theo",
+    "temperature τ": "nhiệt độ τ",
+    "at τ": "tại τ",
+    "at τ = 1": "tại τ = 1",
+    "next character after “{prompt}”   τ = {tau}": "ký tự tiếp theo sau “{prompt}”   τ = {tau}",
+    "τ = {tau}: the likeliest character ": "τ = {tau}: ký tự có khả năng cao nhất ",
+    " has p = ": " có p = ",
+    "; entropy ": "; entropy ",
+    " nats.": " nats.",
+    "(no sample stored for this temperature)": "(không có mẫu nào được lưu cho nhiệt độ này)",
+    "Bars: probabilities of the {k} likeliest next characters at temperature {tau}; orange outlines: the same at temperature 1.": "Biểu đồ cột: xác suất của {k} ký tự tiếp theo có khả năng cao nhất ở nhiệt độ {tau}; viền nét đứt: cũng các xác suất đó ở nhiệt độ 1."
+  }
+};
+
+/** The language of the page: "vi" on the Vietnamese site, "" where there is no document. */
+export function pageLanguage() {
+  const lang = typeof document !== "undefined" && document.documentElement ? document.documentElement.lang : "";
+  return (lang || "").toLowerCase().split("-")[0];
+}
+
+/** `text` (English) in the page's language, "{name}" filled from `values`. */
+export function tr(text, values = {}) {
+  const table = STRINGS[pageLanguage()];
+  const out = (table && table[text]) || text;
+  return out.replace(/\{(\w+)\}/g, (m, k) => (Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m));
+}
+
 // ---- numbers, formatted like Python's format() -------------------------------------
 
 // Python rounds the exact binary value half-to-even; JavaScript's toFixed and

@@ -1,7 +1,7 @@
 // The gate explorer of "Step-by-Step LSTM Walk Through": one step of the cell with the
 // gates set by hand. Front end of lstm_course.widgets.explorer.ExplorerWidget; compute
 // as explorer.cell_step and explorer.cell_flows; the diagram is diagrams.geometry("lstm_cell").
-import { cellStep, drawDiagram, fmtFixed, h, legendText, root, s, scale, slider } from "./common.js";
+import { cellStep, drawDiagram, fmtFixed, h, legendText, root, s, scale, slider, tr } from "./common.js";
 
 const clip = (v) => Math.min(1, Math.max(0, Math.abs(v)));
 
@@ -22,7 +22,7 @@ export const UNIT_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9
 
 function render({ model, el }) {
   const cScale = model.get("c_scale");
-  const r = root(el, model.get("themes"), "LSTM gate explorer: set the gates of one step by hand");
+  const r = root(el, model.get("themes"), tr("LSTM gate explorer: set the gates of one step by hand"));
   const controls = h("div", { class: "lw-controls" });
   const summary = h("p", { class: "lw-summary", "aria-live": "polite" });
   r.append(controls);
@@ -30,18 +30,18 @@ function render({ model, el }) {
   const n = values().f.length;
   // which unit the sliders edit
   const group = nextGroup();
-  const fs = h("fieldset", { role: "radiogroup" }, [h("legend", { text: "unit the sliders set" })]);
+  const fs = h("fieldset", { role: "radiogroup" }, [h("legend", { text: tr("unit the sliders set") })]);
   const radios = [];
   for (let u = 0; u < n; u++) {
     const id = `${group}-${u}`;
     const radio = h("input", { type: "radio", name: group, id, value: u, "data-name": "unit" });
     radio.addEventListener("change", () => { if (radio.checked) { model.set("unit", u); model.save_changes(); } });
     radios.push(radio);
-    fs.append(h("span", {}, [radio, h("label", { for: id, text: ` unit ${u + 1}` })]));
+    fs.append(h("span", {}, [radio, h("label", { for: id, text: " " + tr("unit {n}", { n: u + 1 }) })]));
   }
   controls.append(fs);
-  const specs = [["f", "f_t  forget gate", 0, 1], ["i", "i_t  input gate", 0, 1], ["c_tilde", "C̃_t  candidate", -1, 1],
-                 ["o", "o_t  output gate", 0, 1], ["c_prev", "C_{t-1}  old state", -cScale, cScale]];
+  const specs = [["f", tr("f_t  forget gate"), 0, 1], ["i", tr("i_t  input gate"), 0, 1], ["c_tilde", tr("C̃_t  candidate"), -1, 1],
+                 ["o", tr("o_t  output gate"), 0, 1], ["c_prev", tr("C_{t-1}  old state"), -cScale, cScale]];
   const sliders = {};
   for (const [k, label, lo, hi] of specs) {
     sliders[k] = slider(controls, {
@@ -75,7 +75,7 @@ function render({ model, el }) {
   for (let u = 0; u < n; u++) {
     rects.push(BARS.map((_, b) => s("rect", { x: x0 + slot * b + slot * 0.1 + bw * u, width: bw * 0.92, fill: UNIT_COLORS[u],
                                                "data-role": `bar-${u}-${b}` }, chart)));
-    legendText(chart, { x: x1 + 12, y: y0 + 16 * u + 8, "font-size": 12 }, "■", UNIT_COLORS[u], `unit ${u + 1}`);
+    legendText(chart, { x: x1 + 12, y: y0 + 16 * u + 8, "font-size": 12 }, "■", UNIT_COLORS[u], tr("unit {n}", { n: u + 1 }));
   }
 
   function update() {
@@ -92,13 +92,14 @@ function render({ model, el }) {
       });
     });
     const st = steps[unit];
-    summary.replaceChildren(`unit ${unit + 1}:  Cₜ = `, h("b", { "data-role": "C", text: fmtFixed(st.C, 2, true) }),
+    summary.replaceChildren(tr("unit {n}", { n: unit + 1 }) + ":  Cₜ = ", h("b", { "data-role": "C", text: fmtFixed(st.C, 2, true) }),
       "   tanh(Cₜ) = ", h("b", { "data-role": "tanh_C", text: fmtFixed(st.tanh_C, 2, true) }),
       "   hₜ = ", h("b", { "data-role": "h", text: fmtFixed(st.h, 2, true) }));
-    diagram.svg.setAttribute("aria-label", `The LSTM cell with every arrow as wide as what flows along it for unit ${unit + 1}: ` +
-      `forget gate ${fmtFixed(v.f[unit], 2)}, input gate ${fmtFixed(v.i[unit], 2)}, candidate ${fmtFixed(v.c_tilde[unit], 2)}, ` +
-      `output gate ${fmtFixed(v.o[unit], 2)}, old cell state ${fmtFixed(v.c_prev[unit], 2)}; new cell state ${fmtFixed(st.C, 2)}.`);
-    chart.setAttribute("aria-label", `Bars for each unit: the old cell state, the kept and written parts, the new cell state, its tanh and h_t.`);
+    diagram.svg.setAttribute("aria-label", tr(
+      "The LSTM cell with every arrow as wide as what flows along it for unit {n}: forget gate {f}, input gate {i}, candidate {c}, output gate {o}, old cell state {prev}; new cell state {C}.",
+      { n: unit + 1, f: fmtFixed(v.f[unit], 2), i: fmtFixed(v.i[unit], 2), c: fmtFixed(v.c_tilde[unit], 2),
+        o: fmtFixed(v.o[unit], 2), prev: fmtFixed(v.c_prev[unit], 2), C: fmtFixed(st.C, 2) }));
+    chart.setAttribute("aria-label", tr("Bars for each unit: the old cell state, the kept and written parts, the new cell state, its tanh and h_t."));
     radios.forEach((radio, u) => { radio.checked = u === unit; });
     for (const k of KEYS) sliders[k].set(v[k][unit]);
   }

@@ -1,6 +1,6 @@
 // The gate of "The Core Idea Behind LSTMs": g = sigma(a), and what passes is g * v.
 // Front end of lstm_course.widgets.gates.GateWidget; compute as gates.gate_pass.
-import { fmtFixed, fmtG, fmtThousands, h, root, s, scale, sigmoid, slider } from "./common.js";
+import { fmtFixed, fmtG, fmtThousands, h, root, s, scale, sigmoid, slider, tr } from "./common.js";
 
 /** gates.gate_pass: (g, g * v) with g = sigma(a). */
 export function gatePass(a, v) {
@@ -16,7 +16,7 @@ export function gateSummary(a, steps) {
 
 function render({ model, el }) {
   const R = model.get("a_range");
-  const r = root(el, model.get("themes"), "gate explorer: a sigmoid gate and what passes it");
+  const r = root(el, model.get("themes"), tr("gate explorer: a sigmoid gate and what passes it"));
   const controls = h("div", { class: "lw-controls" });
   const summary = h("p", { class: "lw-summary", "aria-live": "polite" });
   r.append(controls, summary);
@@ -33,9 +33,9 @@ function render({ model, el }) {
   for (const v of [-R, -R / 2, 0, R / 2, R]) {
     s("text", { x: xs(v), y: L.y1 + 16, "text-anchor": "middle", "font-size": 12 }, svg).textContent = String(v);
   }
-  s("text", { x: (L.x0 + L.x1) / 2, y: L.y1 + 36, "text-anchor": "middle", "font-size": 13 }, svg).textContent = "pre-activation a";
+  s("text", { x: (L.x0 + L.x1) / 2, y: L.y1 + 36, "text-anchor": "middle", "font-size": 13 }, svg).textContent = tr("pre-activation a");
   s("text", { x: 16, y: (L.y0 + L.y1) / 2, "text-anchor": "middle", "font-size": 13,
-              transform: `rotate(-90 16 ${(L.y0 + L.y1) / 2})` }, svg).textContent = "gate value σ(a)";
+              transform: `rotate(-90 16 ${(L.y0 + L.y1) / 2})` }, svg).textContent = tr("gate value σ(a)");
   const curve = [];
   for (let k = 0; k <= 160; k++) { const z = -R + (2 * R * k) / 160; curve.push(`${xs(z).toFixed(2)},${ys(sigmoid(z)).toFixed(2)}`); }
   s("polyline", { points: curve.join(" "), fill: "none", stroke: "var(--lw-layer-edge)", "stroke-width": 2.5 }, svg);
@@ -49,7 +49,7 @@ function render({ model, el }) {
   const lim = 1.15 * Math.max(...v.map(Math.abs));
   const yb = scale(-lim, lim, Rt.y1, Rt.y0);
   const slot = (Rt.x1 - Rt.x0) / v.length;
-  s("text", { x: (Rt.x0 + Rt.x1) / 2, y: 22, "text-anchor": "middle", "font-size": 14 }, svg).textContent = "what passes the gate";
+  s("text", { x: (Rt.x0 + Rt.x1) / 2, y: 22, "text-anchor": "middle", "font-size": 14 }, svg).textContent = tr("what passes the gate");
   s("line", { x1: Rt.x0, x2: Rt.x1, y1: yb(0), y2: yb(0), stroke: "currentColor" }, svg);
   const bars = v.map((x, j) => {
     const cx = Rt.x0 + slot * (j + 0.5);
@@ -59,7 +59,7 @@ function render({ model, el }) {
     return s("rect", { x: cx - slot * 0.22, width: slot * 0.45, fill: "#E69F00", "data-role": "passed" }, svg);
   });
   s("text", { x: (Rt.x0 + Rt.x1) / 2, y: Rt.y1 + 40, "text-anchor": "middle", "font-size": 12 }, svg).textContent =
-    "grey: v (before the gate)   orange: σ(a) · v (passes)";
+    tr("grey: v (before the gate)   orange: σ(a) · v (passes)");
 
   function update() {
     const a = model.get("a"), steps = model.get("steps");
@@ -77,10 +77,11 @@ function render({ model, el }) {
     const n = gateSummary(a, steps);
     summary.replaceChildren(`σ(${n.a}) = `, h("b", { "data-role": "g", text: n.g }), `\u2003σ(${n.a})`,
                             h("sup", { text: n.steps }), " = ", h("b", { "data-role": "power", text: n.power }));
-    svg.setAttribute("aria-label", `Left: the sigmoid with a = ${fmtFixed(a, 1, true)} marked at σ(a) = ${fmtFixed(g, 3)}. ` +
-      `Right: the vector v and the share σ(a) · v that passes.`);
+    svg.setAttribute("aria-label", tr(
+      "Left: the sigmoid with a = {a} marked at σ(a) = {g}. Right: the vector v and the share σ(a) · v that passes.",
+      { a: fmtFixed(a, 1, true), g: fmtFixed(g, 3) }));
   }
-  const sl = slider(controls, { name: "a", label: "pre-activation a", min: -R, max: R, step: model.get("a_step"),
+  const sl = slider(controls, { name: "a", label: tr("pre-activation a"), min: -R, max: R, step: model.get("a_step"),
                                 value: model.get("a"), format: (x) => fmtFixed(x, 1, true),
                                 onInput: (x) => { model.set("a", x); model.save_changes(); } });
   const onChange = () => { sl.set(model.get("a")); update(); };

@@ -2,7 +2,7 @@
 // ||dL/dh_{T-k}|| / ||dL/dh_T|| against k for a tanh RNN whose W_hh has spectral radius rho.
 // Front end of lstm_course.widgets.recurrence.GradientWidget; compute as
 // recurrence.gradient_curve, from the RNN's weights, inputs and dL/dh_T serialised in the state.
-import { fmtFixed, fmtG, h, root, s, scale, slider } from "./common.js";
+import { fmtFixed, fmtG, h, root, s, scale, slider, tr } from "./common.js";
 
 const norm = (m) => Math.sqrt(m.reduce((acc, row) => acc + row.reduce((a, v) => a + v * v, 0), 0));
 
@@ -46,14 +46,14 @@ export function gradientCurve(radius, inputScale, net) {
 
 function render({ model, el }) {
   const net = model.get("net"), T = net.noise[0].length;
-  const r = root(el, model.get("themes"), "gradient through time: how the spectral radius of W_hh scales it");
+  const r = root(el, model.get("themes"), tr("gradient through time: how the spectral radius of W_hh scales it"));
   const controls = h("div", { class: "lw-controls" });
   const summary = h("p", { class: "lw-summary", "aria-live": "polite" });
   r.append(controls, summary);
   const commit = (name, v) => { model.set(name, v); model.save_changes(); };
-  const rho = slider(controls, { name: "radius", label: "spectral radius ρ", min: 0.2, max: 3.0, step: 0.05, value: model.get("radius"),
+  const rho = slider(controls, { name: "radius", label: tr("spectral radius ρ"), min: 0.2, max: 3.0, step: 0.05, value: model.get("radius"),
                                  format: (v) => fmtFixed(v, 2), onInput: (v) => commit("radius", v) });
-  const sc = slider(controls, { name: "input_scale", label: "input scale", min: 0, max: 3, step: 0.1, value: model.get("input_scale"),
+  const sc = slider(controls, { name: "input_scale", label: tr("input scale"), min: 0, max: 3, step: 0.1, value: model.get("input_scale"),
                                 format: (v) => fmtFixed(v, 1), onInput: (v) => commit("input_scale", v) });
   const [YMIN, YMAX] = [-20, 8];
   const x0 = 80, x1 = 680, y0 = 30, y1 = 260;
@@ -67,8 +67,8 @@ function render({ model, el }) {
   for (const k of [0, Math.round(T / 4), Math.round(T / 2), Math.round((3 * T) / 4), T]) {
     s("text", { x: xs(k), y: y1 + 16, "text-anchor": "middle", "font-size": 11 }, svg).textContent = String(k);
   }
-  s("text", { x: (x0 + x1) / 2, y: y1 + 36, "text-anchor": "middle", "font-size": 12 }, svg).textContent = "steps back k";
-  s("text", { x: x0 + 8, y: y1 + 54, "font-size": 12 }, svg).textContent = "solid: measured ‖∂L/∂hₜ₋ₖ‖ / ‖∂L/∂hₜ‖ (tanh RNN)   dashed: ρᵏ";
+  s("text", { x: (x0 + x1) / 2, y: y1 + 36, "text-anchor": "middle", "font-size": 12 }, svg).textContent = tr("steps back k");
+  s("text", { x: x0 + 8, y: y1 + 54, "font-size": 12 }, svg).textContent = tr("solid: measured ‖∂L/∂hₜ₋ₖ‖ / ‖∂L/∂hₜ‖ (tanh RNN)   dashed: ρᵏ");
   const clipPath = `lw-clip-${Math.floor(Math.random() * 1e9)}`;
   const defs = s("defs", {}, svg);
   s("rect", { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, s("clipPath", { id: clipPath }, defs));
@@ -82,11 +82,12 @@ function render({ model, el }) {
     const ratios = gradientCurve(radius, inputScale, net);
     measured.setAttribute("points", ratios.map((v, k) => `${xs(k).toFixed(2)},${y(v).toFixed(2)}`).join(" "));
     power.setAttribute("points", ratios.map((_, k) => `${xs(k).toFixed(2)},${y(radius ** k).toFixed(2)}`).join(" "));
-    title.textContent = `spectral radius ρ = ${fmtFixed(radius, 2)}, input scale ${fmtFixed(inputScale, 2)}`;
-    summary.replaceChildren(`after k = ${T} steps back the gradient is `, h("b", { "data-role": "ratio", text: fmtG(ratios[T], 2) }),
-                            " times its size at hₜ.");
-    svg.setAttribute("aria-label", `Log-scale curve of the gradient ratio against k from 0 to ${T} for ρ = ${fmtFixed(radius, 2)}: ` +
-      `it ends at ${fmtG(ratios[T], 2)}; the dashed line is ρ to the power k.`);
+    title.textContent = tr("spectral radius ρ = {rho}, input scale {scale}", { rho: fmtFixed(radius, 2), scale: fmtFixed(inputScale, 2) });
+    summary.replaceChildren(tr("after k = {T} steps back the gradient is ", { T }), h("b", { "data-role": "ratio", text: fmtG(ratios[T], 2) }),
+                            tr(" times its size at hₜ."));
+    svg.setAttribute("aria-label", tr(
+      "Log-scale curve of the gradient ratio against k from 0 to {T} for ρ = {rho}: it ends at {end}; the dashed line is ρ to the power k.",
+      { T, rho: fmtFixed(radius, 2), end: fmtG(ratios[T], 2) }));
     rho.set(radius); sc.set(inputScale);
   }
   model.on("change:radius", update);

@@ -1,7 +1,7 @@
 // Parameter counts of "LSTM Networks": one RNN, GRU and LSTM layer of input size D and
 // hidden size H. Front end of lstm_course.widgets.gates.ParamCountWidget; compute as
 // lstm_course.counting.param_counts (PyTorch's layout: W_ih, W_hh, b_ih, b_hh per gate).
-import { fmtFixed, fmtThousands, h, root, s, slider } from "./common.js";
+import { fmtFixed, fmtThousands, h, root, s, slider, tr } from "./common.js";
 
 const GATES = { rnn: 1, gru: 3, lstm: 4 };
 const COLORS = { rnn: "#999999", gru: "#56B4E9", lstm: "#E69F00" };
@@ -15,13 +15,13 @@ export function paramCounts(D, H) {
 }
 
 function render({ model, el }) {
-  const r = root(el, model.get("themes"), "parameter counts of one RNN, GRU and LSTM layer");
+  const r = root(el, model.get("themes"), tr("parameter counts of one RNN, GRU and LSTM layer"));
   const controls = h("div", { class: "lw-controls" });
   const summary = h("p", { class: "lw-summary", "aria-live": "polite" });
   r.append(controls, summary);
   const max = model.get("max_size");
   const sl = {};
-  for (const [k, label] of [["D", "input size D"], ["H", "hidden size H"]]) {
+  for (const [k, label] of [["D", tr("input size D")], ["H", tr("hidden size H")]]) {
     sl[k] = slider(controls, { name: k, label, min: 1, max, step: 1, value: model.get(k), format: (x) => String(x),
                                onInput: (x) => { model.set(k, x); model.save_changes(); } });
   }
@@ -44,11 +44,12 @@ function render({ model, el }) {
       text.setAttribute("x", 64 + w + 6);
       text.textContent = fmtThousands(c[k]);
     }
-    title.textContent = `one layer, input size D = ${D}, hidden size H = ${H}`;
+    title.textContent = tr("one layer, input size D = {D}, hidden size H = {H}", { D, H });
     summary.replaceChildren("RNN ", h("b", { "data-role": "rnn", text: fmtThousands(c.rnn) }),
       "   GRU ", h("b", { "data-role": "gru", text: fmtThousands(c.gru) }),
       "   LSTM ", h("b", { "data-role": "lstm", text: fmtThousands(c.lstm) }), `   (LSTM / RNN = ${fmtFixed(c.lstm / c.rnn, 0)})`);
-    svg.setAttribute("aria-label", `Bars: RNN ${fmtThousands(c.rnn)}, GRU ${fmtThousands(c.gru)}, LSTM ${fmtThousands(c.lstm)} parameters.`);
+    svg.setAttribute("aria-label", tr("Bars: RNN {rnn}, GRU {gru}, LSTM {lstm} parameters.",
+      { rnn: fmtThousands(c.rnn), gru: fmtThousands(c.gru), lstm: fmtThousands(c.lstm) }));
     sl.D.set(D); sl.H.set(H);
   }
   model.on("change:D", update);

@@ -1,7 +1,7 @@
 // The gate schedule of "Step-by-Step LSTM Walk Through": the cell run for ten steps with
 // every step's gates set by hand. Front end of lstm_course.widgets.explorer.SequenceWidget;
 // compute as explorer.run_schedule (one unit).
-import { cellStep, fmtFixed, h, legendText, root, s, scale, slider } from "./common.js";
+import { cellStep, fmtFixed, h, legendText, root, s, scale, slider, tr } from "./common.js";
 
 /** explorer.run_schedule for one unit: C (T + 1), and tanh_C, h, kept, written (T). */
 export function runSchedule(schedule) {
@@ -21,11 +21,15 @@ export function cLimit(C, cScale) {
   return m <= cScale + 0.1 ? cScale + 0.2 : Math.ceil(m) + 0.2;
 }
 
+// the presets' names (explorer.PRESETS) as the select shows them; the value stays the name
+const presetLabel = (name) => ({ remember: tr("remember"), overwrite: tr("overwrite"), forget: tr("forget"),
+                                 leak: tr("leak") }[name] ?? name);
+
 const GATES = [["f", "fₜ", "#009E73", 0], ["i", "iₜ", "#0072B2", 0], ["c_tilde", "C̃ₜ", "#E69F00", -1], ["o", "oₜ", "#CC79A7", 0]];
 
 function render({ model, el }) {
   const cScale = model.get("c_scale");
-  const r = root(el, model.get("themes"), "LSTM gate schedule: the cell over ten steps");
+  const r = root(el, model.get("themes"), tr("LSTM gate schedule: the cell over ten steps"));
   const controls = h("div", { class: "lw-controls" });
   const summary = h("p", { class: "lw-summary", "aria-live": "polite" });
   r.append(controls, summary);
@@ -35,19 +39,19 @@ function render({ model, el }) {
   // preset
   const selId = `lw-preset-${Math.floor(Math.random() * 1e9)}`;
   const select = h("select", { id: selId, "data-name": "preset" },
-    Object.keys(model.get("presets")).map((n) => h("option", { value: n, text: n })));
+    Object.keys(model.get("presets")).map((n) => h("option", { value: n, text: presetLabel(n) })));
   select.addEventListener("change", () => {
     model.set("preset", select.value);
     commit(structuredClone(model.get("presets")[select.value]));
   });
-  controls.append(h("div", { class: "lw-row" }, [h("label", { for: selId, class: "lw-label", text: "preset" }), select]));
-  const c0 = slider(controls, { name: "c0", label: "C₀  starting state", min: -cScale, max: cScale, step: 0.05, value: sch().c0,
+  controls.append(h("div", { class: "lw-row" }, [h("label", { for: selId, class: "lw-label", text: tr("preset") }), select]));
+  const c0 = slider(controls, { name: "c0", label: tr("C₀  starting state"), min: -cScale, max: cScale, step: 0.05, value: sch().c0,
                                 format: (x) => fmtFixed(x, 2), onInput: (x) => commit({ ...structuredClone(sch()), c0: x }) });
-  const step = slider(controls, { name: "step", label: "edit step", min: 1, max: T, step: 1, value: model.get("step"),
+  const step = slider(controls, { name: "step", label: tr("edit step"), min: 1, max: T, step: 1, value: model.get("step"),
                                   format: (x) => String(x), onInput: (x) => { model.set("step", x); model.save_changes(); } });
   const gs = {};
   for (const [k, label, , lo] of GATES) {
-    gs[k] = slider(controls, { name: k, label: `${label}  at that step`, min: lo, max: 1, step: 0.05,
+    gs[k] = slider(controls, { name: k, label: tr("{gate}  at that step", { gate: label }), min: lo, max: 1, step: 0.05,
                                value: sch()[k][model.get("step") - 1], format: (x) => fmtFixed(x, 2),
                                onInput: (x) => { const n = structuredClone(sch()); n[k][model.get("step") - 1] = x; commit(n); } });
   }
@@ -73,7 +77,7 @@ function render({ model, el }) {
   const limText = [s("text", { x: x0 - 8, "text-anchor": "end", "dominant-baseline": "central", "font-size": 11 }, svg),
                    s("text", { x: x0 - 8, "text-anchor": "end", "dominant-baseline": "central", "font-size": 11 }, svg)];
   for (let t = 0; t <= T; t++) s("text", { x: xs(t), y: bottom + 18, "text-anchor": "middle", "font-size": 11 }, svg).textContent = String(t);
-  s("text", { x: (x0 + x1) / 2, y: bottom + 36, "text-anchor": "middle", "font-size": 12 }, svg).textContent = "step t";
+  s("text", { x: (x0 + x1) / 2, y: bottom + 36, "text-anchor": "middle", "font-size": 12 }, svg).textContent = tr("step t");
   legendText(svg, { x: x1 + 10, y: top + 10, "font-size": 14 }, "—", "#009E73", "Cₜ");
   legendText(svg, { x: x1 + 10, y: top + 30, "font-size": 14 }, "- -", "#D55E00", "hₜ");
 
@@ -96,11 +100,12 @@ function render({ model, el }) {
     select.value = model.get("preset");
     c0.set(sc.c0); step.set(t);
     for (const [k] of GATES) gs[k].set(sc[k][t - 1]);
-    summary.replaceChildren(`step ${t}:  Cₜ = `, h("b", { "data-role": "C", text: fmtFixed(res.C[t], 2, true) }),
+    summary.replaceChildren(tr("step {t}:  Cₜ = ", { t }), h("b", { "data-role": "C", text: fmtFixed(res.C[t], 2, true) }),
       "   hₜ = ", h("b", { "data-role": "h", text: fmtFixed(res.h[t - 1], 2, true) }),
-      `   after ${T} steps: C = `, h("b", { "data-role": "C_T", text: fmtFixed(res.C[T], 2, true) }));
-    svg.setAttribute("aria-label", `Gate schedule over ${T} steps (rows f, i, candidate, o) and below it the cell state C_t, ` +
-      `from ${fmtFixed(res.C[0], 2)} to ${fmtFixed(res.C[T], 2)}, and the output h_t.`);
+      tr("   after {T} steps: C = ", { T }), h("b", { "data-role": "C_T", text: fmtFixed(res.C[T], 2, true) }));
+    svg.setAttribute("aria-label", tr(
+      "Gate schedule over {T} steps (rows f, i, candidate, o) and below it the cell state C_t, from {first} to {last}, and the output h_t.",
+      { T, first: fmtFixed(res.C[0], 2), last: fmtFixed(res.C[T], 2) }));
   }
   for (const e of ["change:schedule", "change:step", "change:preset"]) model.on(e, update);
   update();

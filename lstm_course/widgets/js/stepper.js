@@ -1,7 +1,7 @@
 // Stepping an RNN through time, "Recurrent Neural Networks": h_t = tanh(W_ih x_t + b_ih +
 // W_hh h_{t-1} + b_hh), one t at a time. Front end of lstm_course.widgets.recurrence.
 // StateStepperWidget; compute as recurrence.unrolled_states (weights serialised in the state).
-import { fmtFixed, h, root, s, scale, slider } from "./common.js";
+import { fmtFixed, h, root, s, scale, slider, tr } from "./common.js";
 
 /** recurrence.unrolled_states: h_0 = 0 .. h_T, a (T + 1) x H array of arrays. */
 export function unrolledStates(x, W_ih, W_hh, b_ih, b_hh) {
@@ -33,16 +33,16 @@ function render({ model, el }) {
   const hs = unrolledStates(x, model.get("W_ih"), model.get("W_hh"), model.get("b_ih"), model.get("b_hh"));
   const H = hs[0].length, cmap = model.get("cmap");
   const lim = Math.max(1, ...x.flat().map(Math.abs));
-  const r = root(el, model.get("themes"), "RNN state stepper: the hidden state one time step at a time");
+  const r = root(el, model.get("themes"), tr("RNN state stepper: the hidden state one time step at a time"));
   const controls = h("div", { class: "lw-controls" });
   const summary = h("p", { class: "lw-summary", "aria-live": "polite" });
   r.append(controls, summary);
-  const play = h("button", { type: "button", "data-name": "play", "aria-pressed": "false", text: "▶ play" });
+  const play = h("button", { type: "button", "data-name": "play", "aria-pressed": "false", text: tr("▶ play") });
   let timer = null;
-  const stop = () => { clearInterval(timer); timer = null; play.textContent = "▶ play"; play.setAttribute("aria-pressed", "false"); };
+  const stop = () => { clearInterval(timer); timer = null; play.textContent = tr("▶ play"); play.setAttribute("aria-pressed", "false"); };
   play.addEventListener("click", () => {
     if (timer) { stop(); return; }
-    play.textContent = "❚❚ pause"; play.setAttribute("aria-pressed", "true");
+    play.textContent = tr("❚❚ pause"); play.setAttribute("aria-pressed", "true");
     if (model.get("t") >= T) { model.set("t", 0); model.save_changes(); }
     timer = setInterval(() => {
       const t = model.get("t") + 1;
@@ -51,19 +51,19 @@ function render({ model, el }) {
     }, 700);
   });
   controls.append(h("div", { class: "lw-row" }, [play]));
-  const sl = slider(controls, { name: "t", label: "time step t", min: 0, max: T, step: 1, value: model.get("t"),
+  const sl = slider(controls, { name: "t", label: tr("time step t"), min: 0, max: T, step: 1, value: model.get("t"),
                                 format: (v) => String(v), onInput: (v) => { model.set("t", v); model.save_changes(); } });
   const W = 700, x0 = 40, x1 = 440, cw = (x1 - x0) / (T + 1), rh = Math.min(22, 160 / (D + H));
   const topX = 30, topH = topX + D * rh + 30, height = topH + H * rh + 40;
   const svg = s("svg", { viewBox: `0 0 ${W} ${height}`, role: "img" }, r);
-  s("text", { x: x0, y: topX - 10, "font-size": 13 }, svg).textContent = "inputs xₜ, entry by entry";
-  s("text", { x: x0, y: topH - 10, "font-size": 13 }, svg).textContent = "hidden states hₜ (blank: not computed yet)";
+  s("text", { x: x0, y: topX - 10, "font-size": 13 }, svg).textContent = tr("inputs xₜ, entry by entry");
+  s("text", { x: x0, y: topH - 10, "font-size": 13 }, svg).textContent = tr("hidden states hₜ (blank: not computed yet)");
   const cells = (rows, top, value, role) => Array.from({ length: rows }, (_, j) => Array.from({ length: T + 1 }, (_, c) =>
     s("rect", { x: x0 + c * cw, y: top + j * rh, width: cw - 1, height: rh - 1, "data-role": `${role}-${j}-${c}`, "data-value": value(j, c) }, svg)));
   const xCells = cells(D, topX, (j, c) => (c === 0 ? "" : x[c - 1][j]), "x");
   const hCells = cells(H, topH, (j, c) => hs[c][j], "h");
   for (let c = 0; c <= T; c++) s("text", { x: x0 + (c + 0.5) * cw, y: topH + H * rh + 16, "text-anchor": "middle", "font-size": 11 }, svg).textContent = String(c);
-  s("text", { x: (x0 + x1) / 2, y: topH + H * rh + 34, "text-anchor": "middle", "font-size": 12 }, svg).textContent = "time step t";
+  s("text", { x: (x0 + x1) / 2, y: topH + H * rh + 34, "text-anchor": "middle", "font-size": 12 }, svg).textContent = tr("time step t");
   // the current step's column: an ink outline on a halo of the background colour, legible
   // over every colour of the map in both themes
   const box = (y, height) => ["var(--lw-background)", "var(--lw-ink)"].map((stroke, k) =>
@@ -73,13 +73,13 @@ function render({ model, el }) {
   // bars of h_{t-1} (grey) and h_t (orange), one row per entry
   const bx = scale(-1, 1, 480, 680), bh = (height - 70) / H;
   s("line", { x1: bx(0), x2: bx(0), y1: topX, y2: topX + H * bh, stroke: "currentColor" }, svg);
-  s("text", { x: 580, y: topX - 10, "text-anchor": "middle", "font-size": 12 }, svg).textContent = "grey hₜ₋₁   orange hₜ";
+  s("text", { x: 580, y: topX - 10, "text-anchor": "middle", "font-size": 12 }, svg).textContent = tr("grey hₜ₋₁   orange hₜ");
   const prevBars = [], nowBars = [];
   for (let j = 0; j < H; j++) {
     prevBars.push(s("rect", { y: topX + j * bh + bh * 0.5, height: bh * 0.4, fill: "#9a9a9a", "data-role": `prev-${j}` }, svg));
     nowBars.push(s("rect", { y: topX + j * bh + bh * 0.1, height: bh * 0.4, fill: "#d9822b", "data-role": `now-${j}` }, svg));
   }
-  s("text", { x: 580, y: topX + H * bh + 18, "text-anchor": "middle", "font-size": 11 }, svg).textContent = "entry value (−1 to 1)";
+  s("text", { x: 580, y: topX + H * bh + 18, "text-anchor": "middle", "font-size": 11 }, svg).textContent = tr("entry value (−1 to 1)");
 
   function update() {
     const t = model.get("t");
@@ -93,9 +93,10 @@ function render({ model, el }) {
     const setBar = (rect, v) => { rect.setAttribute("x", Math.min(bx(0), bx(v))); rect.setAttribute("width", Math.abs(bx(v) - bx(0))); };
     hs[Math.max(t - 1, 0)].forEach((v, j) => setBar(prevBars[j], v));
     hs[t].forEach((v, j) => setBar(nowBars[j], v));
-    summary.replaceChildren(t === 0 ? "t = 0: the initial state h₀ = 0.  " : `t = ${t}: hₜ = tanh(W · [hₜ₋₁, xₜ] + b).  `,
+    summary.replaceChildren(t === 0 ? tr("t = 0: the initial state h₀ = 0.  ") : `t = ${t}: hₜ = tanh(W · [hₜ₋₁, xₜ] + b).  `,
       "h", h("sub", { text: String(t) }), " = [", h("span", { "data-role": "h_t", text: hs[t].map((v) => fmtFixed(v, 2, true)).join(", ") }), "]");
-    svg.setAttribute("aria-label", `Heat maps of the inputs and hidden states up to step ${t} of ${T}, and bars of h at steps ${Math.max(t - 1, 0)} and ${t}.`);
+    svg.setAttribute("aria-label", tr("Heat maps of the inputs and hidden states up to step {t} of {T}, and bars of h at steps {prev} and {t}.",
+                                     { t, T, prev: Math.max(t - 1, 0) }));
     sl.set(t);
   }
   model.on("change:t", update);

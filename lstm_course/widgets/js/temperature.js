@@ -1,7 +1,7 @@
 // Sampling temperature of "Conclusion": p_i = exp(z_i / tau) / sum_k exp(z_k / tau).
 // Front end of lstm_course.widgets.sampling.TemperatureWidget; compute as
 // sampling.temperature_distribution, from the trained model's logits serialised in the state.
-import { fmtFixed, h, legendText, root, s, slider } from "./common.js";
+import { fmtFixed, h, legendText, root, s, slider, tr } from "./common.js";
 
 function softmax(z) {
   const m = Math.max(...z);
@@ -24,12 +24,12 @@ const label = (c) => ({ "\n": "\\n", " ": "␣" }[c] ?? c);
 
 function render({ model, el }) {
   const logits = model.get("logits"), chars = model.get("chars"), k = model.get("k");
-  const r = root(el, model.get("themes"), "sampling temperature: the next character's distribution");
+  const r = root(el, model.get("themes"), tr("sampling temperature: the next character's distribution"));
   const controls = h("div", { class: "lw-controls" });
   const summary = h("p", { class: "lw-summary", "aria-live": "polite" });
   const sample = h("pre", { "data-role": "sample" });
   r.append(controls, summary);
-  const sl = slider(controls, { name: "temperature", label: "temperature τ", min: model.get("t_min"), max: model.get("t_max"), step: 0.1,
+  const sl = slider(controls, { name: "temperature", label: tr("temperature τ"), min: model.get("t_min"), max: model.get("t_max"), step: 0.1,
                                 value: model.get("temperature"), format: (v) => fmtFixed(v, 1),
                                 onInput: (v) => { model.set("temperature", v); model.save_changes(); } });
   const svg = s("svg", { viewBox: "0 0 700 250", role: "img" }, r);
@@ -47,20 +47,22 @@ function render({ model, el }) {
     s("text", { x: cx, y: y1 + 18, "text-anchor": "middle", "font-size": 14, "font-family": "monospace" }, svg).textContent = label(chars[i]);
     return bar;
   });
-  legendText(svg, { x: x1 + 8, y: y0 + 10, "font-size": 12 }, "■", "#0072B2", "at τ");
-  legendText(svg, { x: x1 + 8, y: y0 + 28, "font-size": 12 }, "□", "var(--lw-ink)", "at τ = 1");
+  legendText(svg, { x: x1 + 8, y: y0 + 10, "font-size": 12 }, "■", "#0072B2", tr("at τ"));
+  legendText(svg, { x: x1 + 8, y: y0 + 28, "font-size": 12 }, "□", "var(--lw-ink)", tr("at τ = 1"));
   const title = s("text", { x: 350, y: 16, "text-anchor": "middle", "font-size": 13 }, svg);
   function update() {
     const tau = model.get("temperature");
     const d = temperatureDistribution(logits, tau, k);
     d.probs.forEach((p, j) => { bars[j].setAttribute("y", y(p)); bars[j].setAttribute("height", y1 - y(p)); });
-    title.textContent = `next character after “${model.get("prompt")}”   τ = ${fmtFixed(tau, 1)}`;
-    summary.replaceChildren(`τ = ${fmtFixed(tau, 1)}: the likeliest character `, h("b", { text: label(chars[d.top[0]]) }), " has p = ",
-      h("b", { "data-role": "p0", text: fmtFixed(d.probs[0], 3) }), "; entropy ", h("b", { "data-role": "entropy", text: fmtFixed(d.entropy, 2) }), " nats.");
+    title.textContent = tr("next character after “{prompt}”   τ = {tau}", { prompt: model.get("prompt"), tau: fmtFixed(tau, 1) });
+    summary.replaceChildren(tr("τ = {tau}: the likeliest character ", { tau: fmtFixed(tau, 1) }), h("b", { text: label(chars[d.top[0]]) }),
+      tr(" has p = "),
+      h("b", { "data-role": "p0", text: fmtFixed(d.probs[0], 3) }), tr("; entropy "), h("b", { "data-role": "entropy", text: fmtFixed(d.entropy, 2) }), tr(" nats."));
     const text = model.get("samples")[fmtFixed(tau, 1)];
-    sample.textContent = text === undefined ? "(no sample stored for this temperature)" : model.get("prompt") + text;
-    svg.setAttribute("aria-label", `Bars: probabilities of the ${k} likeliest next characters at temperature ${fmtFixed(tau, 1)}; ` +
-      `orange outlines: the same at temperature 1.`);
+    sample.textContent = text === undefined ? tr("(no sample stored for this temperature)") : model.get("prompt") + text;
+    svg.setAttribute("aria-label", tr(
+      "Bars: probabilities of the {k} likeliest next characters at temperature {tau}; orange outlines: the same at temperature 1.",
+      { k, tau: fmtFixed(tau, 1) }));
     sl.set(tau);
   }
   model.on("change:temperature", update);
