@@ -169,3 +169,26 @@ def test_temperature_distribution_matches_numpy(js, tau):
     _close(out["probs"], ref.probs)
     _close(out["probs_at_1"], ref.probs_at_1)
     _close(out["entropy"], ref.entropy)
+
+
+# ---- the diagrams' geometry, drawn by the browser as by matplotlib ---------------------------
+
+# diagrams.render._draw_edge: colour and base width of an arrow by its style
+EDGE_LOOK = {"cell": ("var(--lw-cell)", "cell_lw"), "peep": ("var(--lw-peephole)", None),
+             "mark": ("var(--lw-highlight)", "cell_lw")}
+
+
+@pytest.mark.parametrize("name", sorted(__import__("lstm_course.diagrams", fromlist=["DIAGRAMS"]).DIAGRAMS))
+def test_every_diagram_draws_its_arrows_in_the_renderers_colours(js, name):
+    """``drawDiagram`` (common.js) knows every edge style ``diagrams.geometry`` produces."""
+    from lstm_course import diagrams
+
+    geom, style = diagrams.geometry(name), diagrams.STYLE
+    drawn = js("explorer", "drawnEdges", geom, style)
+    assert len(drawn) == len(geom["edges"])
+    pt = 1 / (72 * style["unit_in"])
+    for e, (stroke, width) in zip(geom["edges"], drawn):
+        colour, key = EDGE_LOOK.get(e["style"], ("var(--lw-ink)", "line_lw"))
+        assert stroke == colour, (e["name"], e["style"], stroke)
+        if key:
+            assert width == pytest.approx(style[key] * pt), (e["name"], e["style"])

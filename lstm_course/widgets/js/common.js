@@ -338,7 +338,7 @@ function edgeShapes(e, headScale, style) {
   const pts = e.points.map((p) => p.slice());
   let head = null;
   if (e.head) {
-    const k = e.style === "cell" ? 1.25 : 1.0;
+    const k = e.style === "cell" || e.style === "mark" ? 1.25 : 1.0;   // as diagrams.builder.head_size
     const len = style.head_len * k * headScale, half = style.head_half * k * headScale;
     const tip = pts[pts.length - 1], prev = pts[pts.length - 2];
     let dx = tip[0] - prev[0], dy = tip[1] - prev[1];
@@ -374,7 +374,8 @@ function edgeShapes(e, headScale, style) {
   return { runs, head };
 }
 
-const colourOf = (style) => (style === "cell" ? "var(--lw-cell)" : style === "peep" ? "var(--lw-peephole)" : "var(--lw-ink)");
+const COLOURS = { cell: "var(--lw-cell)", peep: "var(--lw-peephole)", mark: "var(--lw-highlight)" };
+const colourOf = (style) => COLOURS[style] || "var(--lw-ink)";
 
 /**
  * Draw a geometry dict (lstm_course.diagrams.geometry) into a new <svg>. Returns
@@ -383,6 +384,14 @@ const colourOf = (style) => (style === "cell" ? "var(--lw-cell)" : style === "pe
  * figures fade to 0.3 + 0.7 v: here the faintest arrow keeps 3:1 against the background in both
  * themes, a floor the browser suite checks in dark mode).
  */
+/** [stroke, base stroke width] of every edge drawDiagram draws for `geom` (the tests compare
+ * them with diagrams.render's colours and widths). */
+export function drawnEdges(geom, style) {
+  const { svg } = drawDiagram(geom, style);
+  return [...svg.querySelectorAll("g[data-edge] > path")].map((p) =>
+    [p.getAttribute("stroke"), parseFloat(p.dataset.base)]);
+}
+
 export function drawDiagram(geom, style, flowKeys = {}, label = "") {
   const st = diagramStyle(style);
   const [x0, x1, y0, y1] = geom.extent;
@@ -400,13 +409,15 @@ export function drawDiagram(geom, style, flowKeys = {}, label = "") {
   }
   const edges = {};
   for (const e of geom.edges) {
-    let base = e.style === "cell" ? style.cell_lw : style.line_lw;
+    // as diagrams.render._draw_edge: a marked arrow is as wide as the cell state's
+    let base = e.style === "cell" || e.style === "mark" ? style.cell_lw : style.line_lw;
     if (e.style === "peep") base = style.line_lw * 0.9;
     const g = s("g", { "data-edge": e.name, opacity: e.faded ? style.faded_alpha : 1 }, gEdges);
     const path = s("path", { fill: "none", stroke: colourOf(e.style), "stroke-linejoin": "miter",
                              "stroke-dasharray": e.style === "peep" ? "0.19 0.1" : null }, g);
     const head = e.head ? s("polygon", { fill: colourOf(e.style) }, g) : null;
     const item = { e, g, path, head, base: base * st.pt, alpha: e.faded ? style.faded_alpha : 1 };
+    path.dataset.base = String(item.base);
     const shape = (width, headScale) => {
       const { runs, head: tri } = edgeShapes(e, headScale, style);
       path.setAttribute("d", runs.map((r) => "M" + r.map(P).join("L")).join(""));
