@@ -72,6 +72,49 @@ def translate_alts(app, doctree, docname) -> None:
             image["alt"] = alts[image["alt"]]
 
 
+def _exercise_title_transform():
+    """A transform that makes the exercises' own titles (the text after ``{exercise}``)
+    translatable. sphinx-exercise builds them as subtitle nodes without a source, and Sphinx
+    extracts and translates only text that has one, so every exercise's title would stay
+    English on a translated page. It runs just before Sphinx's translation transform."""
+    from sphinx.transforms import SphinxTransform
+
+    class MarkExerciseTitles(SphinxTransform):
+        default_priority = 19   # sphinx.transforms.i18n.Locale is 20
+
+        def apply(self, **kwargs):
+            from sphinx_exercise.nodes import exercise_subtitle
+
+            for node in self.document.findall(exercise_subtitle):
+                if not node.source:
+                    parent = node.parent
+                    while parent is not None and not parent.source:
+                        parent = parent.parent
+                    node.source = parent.source if parent is not None else self.env.doc2path(self.env.docname)
+                    node.line = getattr(parent, "line", None) or 1
+                node.rawsource = node.rawsource or node.astext()
+            if self.app.builder.name == "gettext":
+                titles = self.env.__dict__.setdefault("course_exercise_titles", {})
+                titles[self.env.docname] = [(n.rawsource, n.source, n.line)
+                                            for n in self.document.findall(exercise_subtitle)]
+
+    return MarkExerciseTitles
+
+
+def add_exercise_titles(app, doctree, docname) -> None:
+    """Gettext builds: put the exercises' titles into the page's catalog. sphinx-exercise's
+    post-transforms have folded them into a new title by now, which Sphinx's extraction
+    would skip; the transform above noted them while they were still apart."""
+    if app.builder.name != "gettext":
+        return
+    from sphinx.builders.gettext import MsgOrigin
+    from sphinx.util.i18n import docname_to_domain
+
+    catalog = app.builder.catalogs[docname_to_domain(docname, app.config.gettext_compact)]
+    for text, source, line in getattr(app.env, "course_exercise_titles", {}).get(docname, []):
+        catalog.add(text, MsgOrigin(source, line))
+
+
 def configure(app, config):
     config.templates_path.append(str(Path(__file__).parent / "templates"))
     options = dict(config.html_theme_options or {})
@@ -81,9 +124,11 @@ def configure(app, config):
 
 
 def setup(app):
+    app.add_transform(_exercise_title_transform())
     app.connect("config-inited", configure)
     app.connect("builder-inited", load_figure_alts)
     app.connect("doctree-resolved", translate_alts)
+    app.connect("doctree-resolved", add_exercise_titles)
     # before the theme renders (and drops as empty) its header templates
     app.connect("html-page-context", add_switcher, priority=100)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
