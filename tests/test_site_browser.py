@@ -721,3 +721,46 @@ def test_the_explorer_cell_shows_its_arrows_on_the_site(site, browser):
     }""")
     assert not hidden, f"edges hidden under the cell box: {hidden}"
     context.close()
+
+
+# ---- the two editions: English at the root, Vietnamese under vi/ ---------------------------
+
+def _switch_target(page_file: Path) -> Path | None:
+    m = re.search(r'<a class="btn btn-sm lang-switch" href="([^"]+)"', page_file.read_text(encoding="utf-8"))
+    return (page_file.parent / m.group(1)).resolve() if m else None
+
+
+def test_every_page_links_to_itself_in_the_other_edition(site):
+    """Each page's language switcher leads to the same page in the other edition and back."""
+    html_dir, _ = site
+    problems = []
+    # (index.html only redirects to the first page; it has no header)
+    english = [p for p in _pages(html_dir) if not p.startswith("vi/")
+               and 'http-equiv="Refresh"' not in (html_dir / p).read_text(encoding="utf-8")]
+    assert english and all((html_dir / "vi" / p).is_file() for p in english), "a page has no Vietnamese edition"
+    for name in english:
+        there = _switch_target(html_dir / name)
+        if there != (html_dir / "vi" / name).resolve():
+            problems.append(f"{name} -> {there}")
+            continue
+        back = _switch_target(there)
+        if back != (html_dir / name).resolve():
+            problems.append(f"vi/{name} -> {back}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_switcher_works_in_the_browser(site, browser):
+    """Click the switcher on a chapter: the Vietnamese page opens, in Vietnamese, and back."""
+    html_dir, base = site
+    context, page, report = open_page(browser, base + "appendix/bptt.html", base)
+    try:
+        page.click("a.lang-switch")
+        page.wait_for_url("**/vi/appendix/bptt.html")
+        assert page.evaluate("document.documentElement.lang") == "vi"
+        assert "Lan truyền ngược" in _content_text(page)
+        page.click("a.lang-switch")
+        page.wait_for_url(lambda url: url.endswith("/appendix/bptt.html") and "/vi/" not in url)
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert not report.errors, report.errors
+    finally:
+        context.close()
