@@ -313,3 +313,19 @@ def test_every_glue_key_is_glued_once(nb_path):
             if key:
                 (twice.append(key) if key in seen else seen.add(key))
     assert not twice, f"{nb_path.name} glues {sorted(set(twice))} more than once"
+
+
+def test_vietnamese_pages_have_no_english_furniture(built_site):
+    """What the build writes around the text is Vietnamese too: the book's title, the part
+    captions of the table of contents, the show-code buttons, the exercises' titles."""
+    html_dir, failure_log = built_site
+    assert not failure_log, failure_log[-3000:]
+    english = ["Show code cell", "Hide code cell", "Front matter", ">Appendices<",
+               "Understanding LSTM Networks, executably", ">Exercise ", ">Solution to "]
+    problems = []
+    for page in sorted((html_dir / "vi").rglob("*.html")):
+        if "_static" in page.parts or 'http-equiv="Refresh"' in page.read_text(encoding="utf-8"):
+            continue
+        text = page.read_text(encoding="utf-8")
+        problems += [f"{page.relative_to(html_dir)}: {w!r}" for w in english if w in text]
+    assert not problems, "\n".join(problems[:50])

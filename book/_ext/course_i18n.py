@@ -21,6 +21,15 @@ from __future__ import annotations
 from pathlib import Path
 
 EDITIONS = {"en": "English", "vi": "Tiếng Việt"}
+# words the build itself writes into every page (not from the book's text, so not in the
+# catalogs): the book's title, and myst-nb's buttons that show or hide a cell's code
+SITE_WORDS = {
+    "vi": {
+        "html_title": "Hiểu về mạng LSTM, bằng mã chạy được",
+        "nb_code_prompt_show": "Hiện phần ẩn của ô mã",
+        "nb_code_prompt_hide": "Ẩn lại phần này của ô mã",
+    },
+}
 # where each edition's pages live, relative to the English site's root
 ROOTS = {"en": "", "vi": "vi/"}
 
@@ -115,8 +124,30 @@ def add_exercise_titles(app, doctree, docname) -> None:
         catalog.add(text, MsgOrigin(source, line))
 
 
+def translate_toc_captions(app, doctree) -> None:
+    """The table of contents' part captions ("Front matter", ...) in the page's language.
+
+    They are in the root page's catalog, but the toctrees that carry them are added to the
+    root page after Sphinx's translation step, so they would stay English."""
+    if (app.config.language or "en") == "en":
+        return
+    from sphinx import addnodes
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    dirs = [str(Path(app.srcdir) / d) for d in app.config.locale_dirs]
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    catalog, _ = init_locale(dirs, app.config.language, domain)
+    for toc in doctree.findall(addnodes.toctree):
+        if toc.get("caption"):
+            toc["caption"] = catalog.gettext(toc["caption"])
+
+
 def configure(app, config):
+    for name, value in SITE_WORDS.get(config.language or "en", {}).items():
+        config[name] = value
     config.templates_path.append(str(Path(__file__).parent / "templates"))
+    config.html_static_path.append(str(Path(__file__).parent / "static"))
     options = dict(config.html_theme_options or {})
     end = list(options.get("article_header_end") or ["article-header-buttons.html"])
     options["article_header_end"] = ["lang-switch.html", *end]
@@ -125,6 +156,9 @@ def configure(app, config):
 
 def setup(app):
     app.add_transform(_exercise_title_transform())
+    app.add_css_file("lang-switch.css")
+    # after sphinx-external-toc has put the toctrees into the root page
+    app.connect("doctree-read", translate_toc_captions, priority=900)
     app.connect("config-inited", configure)
     app.connect("builder-inited", load_figure_alts)
     app.connect("doctree-resolved", translate_alts)
