@@ -132,15 +132,39 @@ def translate_toc_captions(app, doctree) -> None:
     if (app.config.language or "en") == "en":
         return
     from sphinx import addnodes
+
+    catalog = _catalog(app, app.env.docname)
+    for toc in doctree.findall(addnodes.toctree):
+        if toc.get("caption"):
+            toc["caption"] = catalog.gettext(toc["caption"])
+
+
+def _catalog(app, docname):
     from sphinx.locale import init as init_locale
     from sphinx.util.i18n import docname_to_domain
 
     dirs = [str(Path(app.srcdir) / d) for d in app.config.locale_dirs]
-    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
-    catalog, _ = init_locale(dirs, app.config.language, domain)
-    for toc in doctree.findall(addnodes.toctree):
-        if toc.get("caption"):
-            toc["caption"] = catalog.gettext(toc["caption"])
+    return init_locale(dirs, app.config.language, docname_to_domain(docname, app.config.gettext_compact))[0]
+
+
+def translate_solution_titles(app, doctree, docname) -> None:
+    """A solution's title repeats its exercise's title, which sphinx-exercise copies from
+    the exercise as it was before translation; put the page's translation in its place."""
+    if (app.config.language or "en") == "en":
+        return
+    from docutils import nodes
+    from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
+
+    catalog = _catalog(app, docname)
+    for solution in doctree.findall(lambda n: isinstance(n, (solution_node, solution_start_node))
+                                    and not isinstance(n, solution_end_node)):
+        title = solution.children[0] if solution.children else None
+        if not isinstance(title, nodes.title):
+            continue
+        for text in list(title.findall(nodes.Text)):
+            translated = catalog.gettext(str(text))
+            if translated != str(text):
+                text.parent.replace(text, nodes.Text(translated))
 
 
 def configure(app, config):
@@ -163,6 +187,7 @@ def setup(app):
     app.connect("builder-inited", load_figure_alts)
     app.connect("doctree-resolved", translate_alts)
     app.connect("doctree-resolved", add_exercise_titles)
+    app.connect("doctree-resolved", translate_solution_titles, priority=900)
     # before the theme renders (and drops as empty) its header templates
     app.connect("html-page-context", add_switcher, priority=100)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
