@@ -329,3 +329,20 @@ def test_vietnamese_pages_have_no_english_furniture(built_site):
         text = page.read_text(encoding="utf-8")
         problems += [f"{page.relative_to(html_dir)}: {w!r}" for w in english if w in text]
     assert not problems, "\n".join(problems[:50])
+
+
+def test_vietnamese_images_have_vietnamese_alt_text(built_site):
+    """Every figure on a Vietnamese page is described in Vietnamese (figures.po)."""
+    html_dir, failure_log = built_site
+    assert not failure_log, failure_log[-3000:]
+    problems = []
+    for page in sorted((html_dir / "vi").rglob("*.html")):
+        if "_static" in page.parts:
+            continue
+        english = html_dir / page.relative_to(html_dir / "vi")
+        alts_vi, alts_en = (_ImgCollector(), _ImgCollector())
+        alts_vi.feed(page.read_text(encoding="utf-8"))
+        alts_en.feed(english.read_text(encoding="utf-8"))
+        same = {(i.get("alt") or "").strip() for i in alts_vi.images} & {(i.get("alt") or "").strip() for i in alts_en.images}
+        problems += [f"{page.relative_to(html_dir)}: {alt[:70]!r}" for alt in sorted(same) if len(alt) > 20]
+    assert not problems, "figures described in English on Vietnamese pages:\n" + "\n".join(problems)
