@@ -70,7 +70,7 @@ def record() -> dict:
     def country(rng, gap=3):
         return tasks.country_language(16, gap, rng, 4)
 
-    m = train.SequenceModel("lstm", V, 8, 4, forget_bias=1.0, seed=0)
+    m = train.SequenceModel("lstm", V, 8, 4, forget_gate_bias=1.0, seed=0)
     h = train.train(m, country, 40, loss="ce", eval_every=5, stop_at=0.9, stop_on="accuracy", seed=3,
                     progress=False)
     out["train_ce"] = _fields(h, ["step", "eval_loss", "eval_accuracy", "train_loss", "grad_norm",
@@ -103,7 +103,7 @@ def record() -> dict:
     h = charlm.fit(m, ids, 15, batch=8, T=16, seed=1, eval_every=5, eval_size=16)
     out["charlm"] = _fields(h, ["train_loss", "eval_step", "eval_loss"]) | {"weights": _weights(m)}
 
-    m = seeds.SeedModels("lstm", V, 8, 4, seeds=[0, 1, 2], forget_bias=1.0)
+    m = seeds.SeedModels("lstm", V, 8, 4, seeds=[0, 1, 2], forget_gate_bias=1.0)
     h = seeds.train_seeds(m, country, 40, loss="ce", eval_every=5, stop_at=0.9, stop_on="accuracy",
                           progress=False)
     out["train_seeds_ce"] = _fields(h, ["step", "eval_loss", "eval_accuracy", "steps_run", "solved_at"]) | {
@@ -128,7 +128,7 @@ def timings() -> dict:
                                          batch=32, T=48, seed=0),
         "attention.fit": lambda: attention.fit(attention.EncoderDecoder(8, 16, hidden_size=32, seed=0),
                                                100, batch=64, seed=0),
-        "seeds.gap_study": lambda: seeds.gap_study("lstm", [5, 20], forget_bias=1.0, progress=False),
+        "seeds.gap_study": lambda: seeds.gap_study("lstm", [5, 20], forget_gate_bias=1.0, progress=False),
     }
     out = {}
     for name, run in runs.items():
