@@ -9,9 +9,10 @@ each and the ratio now / baseline (below 1: faster now). One thread, as in the c
 
 Each process also records a few short training runs through the public functions
 (``train.train``, ``train.accuracy_vs_gap``, ``attention.fit``, ``charlm.fit``,
-``seeds.train_seeds``): every loss, gradient norm and accuracy, and a hash of the final
-weights. The script says whether the two trees' records are equal to the last bit, which
-is what keeps the notebooks' stored outputs as they are.
+``seeds.train_seeds``, ``seeds.gap_study``): every loss, gradient norm and accuracy, a
+hash of the final weights, and torch's global generator after the seeded runs. The script
+says whether the two trees' records are equal to the last bit, which is what keeps the
+notebooks' stored outputs as they are.
 
 Run from the repository root::
 
@@ -111,6 +112,15 @@ def record() -> dict:
     m = seeds.SeedModels("rnn", 2, 8, 2, seeds=[4, 5])
     h = seeds.train_seeds(m, sums, 12, clip=None, eval_every=4, progress=False)
     out["train_seeds_mse"] = _fields(h, ["step", "eval_loss", "steps_run"]) | {"weights": _weights(m)}
+
+    # seeds frozen at different steps, and every seed frozen before the last step (gap 2
+    # stops at 150 of 160); gap_study must leave torch's global generator alone
+    torch.manual_seed(7)
+    study = seeds.gap_study("lstm", [2, 6], forget_gate_bias=3.0, progress=False,
+                            protocol=seeds.GapProtocol(hidden_size=8, steps=160))
+    out["gap_study"] = [_fields(h, ["step", "eval_loss", "eval_accuracy", "steps_run", "solved_at"])
+                        for h in study.histories]
+    out["torch_global_after_seeds"] = torch.rand(3).tolist()
     return out
 
 

@@ -382,9 +382,11 @@ def _benchmark():
 
 
 def test_training_equals_the_runs_recorded_before_the_one_loop():
-    """train.train, accuracy_vs_gap, attention.fit, charlm.fit and seeds.train_seeds compute,
-    to the last bit, what the three separate loops computed (recorded at the commit named in
-    the file with ``python benchmarks/training.py --record``). Floating-point results depend
+    """train.train, accuracy_vs_gap, attention.fit, charlm.fit, seeds.train_seeds and
+    seeds.gap_study compute, to the last bit, what the separate loops computed (recorded with
+    ``python benchmarks/training.py --record``; the gap_study runs, with seeds frozen at
+    different steps, were added at the commit named in the file, before train_seeds became a
+    configuration of train.fit; the other runs are unchanged since 8e77708, before the one loop). Floating-point results depend
     on the torch build and the CPU's vector unit, so another machine skips the comparison;
     ``python benchmarks/training.py`` compares with the baseline commit on any machine."""
     ref = json.loads((Path(__file__).parent / "data" / "training_reference.json").read_text())
