@@ -28,7 +28,7 @@ import torch  # noqa: E402
 
 from lstm_course import seeds  # noqa: E402
 
-CELLS = {  # label -> (cell, forget_bias)
+CELLS = {  # label -> (cell, forget_gate_bias)
     "tanh RNN": ("rnn", None),
     "GRU": ("gru", None),
     "LSTM, default init": ("lstm", None),
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     for lr in args.lrs:
         protocol = dataclasses.replace(base, lr=lr)
         for label, (cell, fb) in CELLS.items():
-            study = seeds.gap_study(cell, args.gaps, forget_bias=fb, protocol=protocol)
+            study = seeds.gap_study(cell, args.gaps, forget_gate_bias=fb, protocol=protocol)
             means[label, lr] = study.mean
             solved = study.solved().sum(axis=1)
             cols = "  ".join(f"{m:.2f} ({s}/{len(study.seeds)})" for m, s in zip(study.mean, solved))

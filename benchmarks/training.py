@@ -9,9 +9,10 @@ each and the ratio now / baseline (below 1: faster now). One thread, as in the c
 
 Each process also records a few short training runs through the public functions
 (``train.train``, ``train.accuracy_vs_gap``, ``attention.fit``, ``charlm.fit``,
-``seeds.train_seeds``): every loss, gradient norm and accuracy, and a hash of the final
-weights. The script says whether the two trees' records are equal to the last bit, which
-is what keeps the notebooks' stored outputs as they are.
+``seeds.train_seeds``, ``seeds.gap_study``): every loss, gradient norm and accuracy, a
+hash of the final weights, and torch's global generator after the seeded runs. The script
+says whether the two trees' records are equal to the last bit, which is what keeps the
+notebooks' stored outputs as they are.
 
 Run from the repository root::
 
@@ -70,7 +71,7 @@ def record() -> dict:
     def country(rng, gap=3):
         return tasks.country_language(16, gap, rng, 4)
 
-    m = train.SequenceModel("lstm", V, 8, 4, forget_bias=1.0, seed=0)
+    m = train.SequenceModel("lstm", V, 8, 4, forget_gate_bias=1.0, seed=0)
     h = train.train(m, country, 40, loss="ce", eval_every=5, stop_at=0.9, stop_on="accuracy", seed=3,
                     progress=False)
     out["train_ce"] = _fields(h, ["step", "eval_loss", "eval_accuracy", "train_loss", "grad_norm",
@@ -103,7 +104,7 @@ def record() -> dict:
     h = charlm.fit(m, ids, 15, batch=8, T=16, seed=1, eval_every=5, eval_size=16)
     out["charlm"] = _fields(h, ["train_loss", "eval_step", "eval_loss"]) | {"weights": _weights(m)}
 
-    m = seeds.SeedModels("lstm", V, 8, 4, seeds=[0, 1, 2], forget_bias=1.0)
+    m = seeds.SeedModels("lstm", V, 8, 4, seeds=[0, 1, 2], forget_gate_bias=1.0)
     h = seeds.train_seeds(m, country, 40, loss="ce", eval_every=5, stop_at=0.9, stop_on="accuracy",
                           progress=False)
     out["train_seeds_ce"] = _fields(h, ["step", "eval_loss", "eval_accuracy", "steps_run", "solved_at"]) | {
@@ -111,6 +112,15 @@ def record() -> dict:
     m = seeds.SeedModels("rnn", 2, 8, 2, seeds=[4, 5])
     h = seeds.train_seeds(m, sums, 12, clip=None, eval_every=4, progress=False)
     out["train_seeds_mse"] = _fields(h, ["step", "eval_loss", "steps_run"]) | {"weights": _weights(m)}
+
+    # seeds frozen at different steps, and every seed frozen before the last step (gap 2
+    # stops at 150 of 160); gap_study must leave torch's global generator alone
+    torch.manual_seed(7)
+    study = seeds.gap_study("lstm", [2, 6], forget_gate_bias=3.0, progress=False,
+                            protocol=seeds.GapProtocol(hidden_size=8, steps=160))
+    out["gap_study"] = [_fields(h, ["step", "eval_loss", "eval_accuracy", "steps_run", "solved_at"])
+                        for h in study.histories]
+    out["torch_global_after_seeds"] = torch.rand(3).tolist()
     return out
 
 
@@ -128,7 +138,7 @@ def timings() -> dict:
                                          batch=32, T=48, seed=0),
         "attention.fit": lambda: attention.fit(attention.EncoderDecoder(8, 16, hidden_size=32, seed=0),
                                                100, batch=64, seed=0),
-        "seeds.gap_study": lambda: seeds.gap_study("lstm", [5, 20], forget_bias=1.0, progress=False),
+        "seeds.gap_study": lambda: seeds.gap_study("lstm", [5, 20], forget_gate_bias=1.0, progress=False),
     }
     out = {}
     for name, run in runs.items():

@@ -59,7 +59,7 @@ FLAGS = ("forget_gate", "input_gate", "output_gate", "output_activation",
 _STANDARD = {"forget_gate": True, "input_gate": True, "output_gate": True,
              "output_activation": True, "peepholes": False, "coupled": False}
 
-# name -> (cell, flags, forget_bias, description)
+# name -> (cell, flags, forget_gate_bias, description); forget_gate_bias sets b_f
 CONFIGS = {
     "LSTM": ("lstm", {}, None, "standard LSTM"),
     "NIG": ("lstm", {"input_gate": False}, None, "no input gate"),
@@ -203,10 +203,13 @@ class OdysseyLSTM(nn.Module):
 
 class OdysseyModel(SequenceModel):
     """A :class:`~lstm_course.train.SequenceModel` whose recurrent layer is an
-    :class:`OdysseyLSTM`, so :func:`lstm_course.train.train` accepts it."""
+    :class:`OdysseyLSTM`, so :func:`lstm_course.train.train` accepts it.
+
+    ``forget_gate_bias`` sets the forget gate's bias as in ``SequenceModel`` (a cell
+    without a forget gate refuses it); ``flags`` are :class:`OdysseyLSTM`'s."""
 
     def __init__(self, input_size: int, hidden_size: int, output_size: int,
-                 readout: str = "last", forget_bias: float | None = None,
+                 readout: str = "last", forget_gate_bias: float | None = None,
                  seed: int | None = None, **flags):
         super().__init__("lstm", input_size, hidden_size, output_size, readout=readout,
                          seed=seed)
@@ -215,12 +218,12 @@ class OdysseyModel(SequenceModel):
                 torch.manual_seed(seed)
             self.rnn = OdysseyLSTM(input_size, hidden_size, **flags)
             self.head = nn.Linear(hidden_size, output_size)
-        if forget_bias is not None:
+        if forget_gate_bias is not None:
             if not flags.get("forget_gate", True):
-                raise ValueError("forget_bias: this cell has no forget gate")
+                raise ValueError("forget_gate_bias: this cell has no forget gate")
             with torch.no_grad():
                 rows = self.rnn.block("f")
-                self.rnn.bias_ih[rows] = float(forget_bias)
+                self.rnn.bias_ih[rows] = float(forget_gate_bias)
                 self.rnn.bias_hh[rows] = 0.0
 
 
@@ -247,7 +250,7 @@ def make_model(config: str, task: str, seed: int, **overrides) -> SequenceModel:
         D, O = len(_tasks.country_vocab(s["n_countries"])), s["n_countries"]
     if cell == "gru":
         return SequenceModel("gru", D, s["hidden_size"], O, seed=seed)
-    return OdysseyModel(D, s["hidden_size"], O, forget_bias=fb, seed=seed, **flags)
+    return OdysseyModel(D, s["hidden_size"], O, forget_gate_bias=fb, seed=seed, **flags)
 
 
 def _make_batch(task: str, s: dict):

@@ -40,7 +40,7 @@ from torch.nn import functional as F
 from . import _validate as V
 from .optim import SeedAdam
 from .tasks import IGNORE_INDEX, country_chance, country_language, country_vocab
-from .train import (CELLS, SequenceModel, _split, check_gaps, check_settings, forget_gate_bias_arg, progress_bar,
+from .train import (CELLS, SequenceModel, _split, check_gaps, check_settings, progress_bar,
                     progress_enabled, streams)
 
 __all__ = ["SeedModels", "SeedHistory", "train_seeds", "check_seeds", "GapProtocol", "GAP_PROTOCOL",
@@ -65,8 +65,7 @@ def check_seeds(seeds) -> list[int]:
 class SeedModels(nn.Module):
     """S copies of ``train.SequenceModel``, one per seed, computed together.
 
-    ``forget_gate_bias`` sets the forget gate's bias as in ``SequenceModel`` (``forget_bias``:
-    its older name, same meaning).
+    ``forget_gate_bias`` sets the forget gate's bias as in ``SequenceModel``.
 
     >>> m = SeedModels("lstm", 3, 8, 2, seeds=[0, 1, 2])
     >>> m(torch.zeros(3, 4, 5, 3)).shape          # (S, B, T, D) -> (S, B, O)
@@ -74,11 +73,9 @@ class SeedModels(nn.Module):
     """
 
     def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int,
-                 seeds: Sequence[int], readout: str = "last", forget_gate_bias: float | None = None,
-                 *, forget_bias: float | None = None):
+                 seeds: Sequence[int], readout: str = "last", forget_gate_bias: float | None = None):
         super().__init__()
         self.seeds = check_seeds(seeds)
-        forget_gate_bias = forget_gate_bias_arg(forget_gate_bias, forget_bias)
         singles = [SequenceModel(cell, input_size, hidden_size, output_size, readout=readout,
                                  forget_gate_bias=forget_gate_bias, seed=s) for s in self.seeds]
         first = singles[0]
@@ -382,11 +379,6 @@ class GapStudy:
     seconds: float = field(default=0.0, compare=False)
 
     @property
-    def forget_bias(self) -> float | None:
-        """The older name of ``forget_gate_bias``."""
-        return self.forget_gate_bias
-
-    @property
     def mean(self) -> np.ndarray:
         """Mean accuracy over seeds, one value per gap."""
         return self.accuracy.mean(axis=1)
@@ -403,14 +395,13 @@ class GapStudy:
 
 
 def gap_study(cell: str, gaps: Sequence[int], *, forget_gate_bias: float | None = None,
-              protocol: GapProtocol = GAP_PROTOCOL, progress: bool | None = None,
-              forget_bias: float | None = None) -> GapStudy:
+              protocol: GapProtocol = GAP_PROTOCOL, progress: bool | None = None) -> GapStudy:
     """Train ``cell`` on the country task at every gap, with every seed of ``protocol``.
 
     Each seed starts from the same initial weights at every gap (they depend on the
     seed and the vocabulary only), so along a row only the gap changes.
 
-    ``forget_gate_bias`` sets the LSTM's forget-gate bias (``forget_bias``: its older name).
+    ``forget_gate_bias`` sets the LSTM's forget-gate bias, as in ``SequenceModel``.
 
     >>> study = gap_study("lstm", [2], forget_gate_bias=3.0)   # doctest: +SKIP
     >>> study.accuracy.shape                              # doctest: +SKIP
@@ -418,19 +409,19 @@ def gap_study(cell: str, gaps: Sequence[int], *, forget_gate_bias: float | None 
     """
     cell = V.check_choice(cell, "cell", CELLS)
     V.check_instance(protocol, GapProtocol, "protocol")
-    forget_bias = forget_gate_bias_arg(forget_gate_bias, forget_bias)
     gaps = check_gaps(gaps)
     P = protocol
     n_words = len(country_vocab(P.n_countries))
     t0 = time.perf_counter()
     hists = []
     for gap in gaps:
-        model = SeedModels(cell, n_words, P.hidden_size, P.n_countries, P.seeds, forget_gate_bias=forget_bias)
+        model = SeedModels(cell, n_words, P.hidden_size, P.n_countries, P.seeds,
+                           forget_gate_bias=forget_gate_bias)
         hists.append(train_seeds(
             model, lambda rng, g=gap: country_language(P.batch, g, rng, P.n_countries), P.steps,
             lr=P.lr, loss="ce", clip=P.clip, eval_every=P.eval_every, eval_batches=P.eval_batches,
             stop_at=P.stop_accuracy, stop_on="accuracy", progress=progress))
-    return GapStudy(cell, forget_bias, gaps, list(P.seeds),
+    return GapStudy(cell, forget_gate_bias, gaps, list(P.seeds),
                     np.stack([h.final_eval_accuracy for h in hists]),
                     np.stack([h.solved_at for h in hists]), hists,
                     country_chance(P.n_countries), P, time.perf_counter() - t0)

@@ -13,8 +13,8 @@ readout, either of the last hidden state or of every step::
 row blocks are i, f, g, o) to a value: ``b_if`` gets it, ``b_hf`` zero; Jozefowicz,
 Zaremba & Sutskever (2015) recommend 1. It has its own name because ``forget_bias`` in
 the numpy cells (``lstm.init_params`` and the variants) *adds* a shift to the drawn
-``b_if``, as TensorFlow's ``forget_bias`` does. ``forget_bias=`` is still accepted here
-as the older spelling of ``forget_gate_bias`` (the chapters use it); it means "set".
+``b_if``, as TensorFlow's ``forget_bias`` does. The torch side (this module, ``seeds``
+and ``odyssey``) takes only ``forget_gate_bias``; ``forget_bias=`` is refused there.
 
 :func:`fit` is the course's one training loop: Adam (Kingma & Ba 2015;
 :class:`lstm_course.optim.Adam`) on a loss, gradient clipping by norm, evaluation
@@ -76,23 +76,13 @@ PROGRESS_ENV = "LSTM_COURSE_PROGRESS"
 # ----------------------------------------------------------------------------- model
 
 
-def forget_gate_bias_arg(forget_gate_bias: float | None, forget_bias: float | None) -> float | None:
-    """The forget-gate bias to *set*, given by its name or by its older name ``forget_bias``."""
-    if forget_bias is None:
-        return forget_gate_bias
-    if forget_gate_bias is not None:
-        raise TypeError("forget_gate_bias: given twice (forget_bias is its older name); give one")
-    return forget_bias
-
-
 class SequenceModel(nn.Module):
     """One recurrent layer (batch first) and a linear readout.
 
     cell: "rnn" (tanh), "lstm" or "gru"; readout: "last" -> ``(B, O)``, "all" ->
     ``(B, T, O)``. ``forget_gate_bias`` (LSTM only) sets ``b_if + b_hf``: ``b_if`` gets
-    the value and ``b_hf`` zero (``forget_bias``: its older name, same meaning). ``seed``
-    makes the initialisation reproducible without touching torch's global random
-    state; ``None`` draws from it.
+    the value and ``b_hf`` zero. ``seed`` makes the initialisation reproducible without
+    touching torch's global random state; ``None`` draws from it.
 
     >>> m = SequenceModel("lstm", 3, 8, 2, forget_gate_bias=1.0, seed=0)
     >>> m(torch.zeros(4, 5, 3)).shape
@@ -101,19 +91,18 @@ class SequenceModel(nn.Module):
 
     def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int,
                  readout: str = "last", forget_gate_bias: float | None = None,
-                 seed: int | None = None, *, forget_bias: float | None = None):
+                 seed: int | None = None):
         super().__init__()
         cell = V.check_choice(cell, "cell", CELLS)
         readout = V.check_choice(readout, "readout", READOUTS)
         D = V.check_size(input_size, "input_size")
         H = V.check_size(hidden_size, "hidden_size")
         O = V.check_size(output_size, "output_size")
-        forget_bias = forget_gate_bias_arg(forget_gate_bias, forget_bias)
-        if forget_bias is not None:
+        if forget_gate_bias is not None:
             if cell != "lstm":
                 raise ValueError(f"forget_gate_bias: only an LSTM has a forget gate, got cell={cell!r} "
-                                 f"with forget_gate_bias={forget_bias!r}")
-            forget_bias = V.check_number(forget_bias, "forget_gate_bias")
+                                 f"with forget_gate_bias={forget_gate_bias!r}")
+            forget_gate_bias = V.check_number(forget_gate_bias, "forget_gate_bias")
         if seed is not None:
             seed = V.check_int(seed, "seed", 0)
         self.cell, self.readout = cell, readout
@@ -128,9 +117,9 @@ class SequenceModel(nn.Module):
             else:
                 self.rnn = nn.GRU(D, H, batch_first=True)
             self.head = nn.Linear(H, O)
-        if forget_bias is not None:
+        if forget_gate_bias is not None:
             with torch.no_grad():
-                self.rnn.bias_ih_l0[H:2 * H] = forget_bias  # rows i, [f], g, o
+                self.rnn.bias_ih_l0[H:2 * H] = forget_gate_bias  # rows i, [f], g, o
                 self.rnn.bias_hh_l0[H:2 * H] = 0.0
 
     def hidden_states(self, x: torch.Tensor) -> torch.Tensor:
@@ -509,7 +498,7 @@ def accuracy_vs_gap(cell: str, gaps: Sequence[int], steps: int = 300, seed: int 
                     hidden_size: int = 32, batch: int = 32, n_countries: int = 4,
                     lr: float = 3e-3, clip: float | None = 1.0, forget_gate_bias: float | None = None,
                     stop_accuracy: float | None = 0.99, eval_every: int = 25,
-                    progress: bool | None = None, forget_bias: float | None = None) -> GapSweep:
+                    progress: bool | None = None) -> GapSweep:
     """Train one ``cell`` model per gap on the country -> language task; return accuracies.
 
     Every run starts from the same seed (same initial weights for the same input size,
@@ -528,14 +517,13 @@ def accuracy_vs_gap(cell: str, gaps: Sequence[int], steps: int = 300, seed: int 
     """
     cell = V.check_choice(cell, "cell", CELLS)
     seed = V.check_int(seed, "seed", 0)
-    forget_bias = forget_gate_bias_arg(forget_gate_bias, forget_bias)
     gaps = check_gaps(gaps)
     vocab = country_vocab(n_countries)
     batch = V.check_size(batch, "batch")
     t0 = time.perf_counter()
     accs, hists = [], []
     for gap in gaps:
-        model = SequenceModel(cell, len(vocab), hidden_size, n_countries, forget_gate_bias=forget_bias,
+        model = SequenceModel(cell, len(vocab), hidden_size, n_countries, forget_gate_bias=forget_gate_bias,
                               seed=seed)
         h = train(model, lambda rng, g=gap: country_language(batch, g, rng, n_countries), steps,
                   lr=lr, loss="ce", clip=clip, seed=seed, eval_every=eval_every,

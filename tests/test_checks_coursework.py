@@ -73,15 +73,6 @@ def test_candidate():
         check.candidate(right_gate)
 
 
-def test_not_implemented_and_none():
-    def stub(*args):
-        raise NotImplementedError
-    with pytest.raises(CheckFailed, match="not implemented"):
-        check.forget_gate(stub)
-    with pytest.raises(CheckFailed, match="return"):
-        check.cell_update(lambda f, i, g, c: None)
-
-
 @pytest.mark.parametrize("wrong, words", [
     (lambda f, i, g, c: i * c + f * g, "swapped"),
     (lambda f, i, g, c: i * g, "old state is missing"),

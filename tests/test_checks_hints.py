@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from lstm_course.checks import Case, CheckFailed, Mistake, coursework, run_check
+from lstm_course.checks import attention, bptt, gates, recurrence
 
 CHECKS = Path(__file__).resolve().parents[1] / "lstm_course" / "checks"
 
@@ -79,3 +80,47 @@ def test_a_mistake_that_explains_two_cases_is_named():
     with pytest.raises(CheckFailed, match="you doubled x"):
         run_check(lambda x: 2 * x, None, stored, name="square",
                   mistakes=[Mistake("you doubled x.", key="doubled")])
+
+
+# every check with a list of known mistakes: each mistake, handed in, gets its own hint
+MISTAKE_LISTS = [
+    (bptt.cell_grad, bptt._CELL_GRAD_MISTAKES),
+    (bptt.cell_update_backward, bptt._CELL_UPDATE_MISTAKES),
+    (bptt.lstm_step_backward, bptt._STEP_MISTAKES),
+    (bptt.lstm_step_backward_cs231n, bptt._CS231N_MISTAKES),
+    (recurrence.rnn_step, recurrence._STEP_MISTAKES),
+    (recurrence.rnn_step_input_first, recurrence._INPUT_FIRST_MISTAKES),
+    (recurrence.unroll, recurrence._UNROLL_MISTAKES),
+    (recurrence.tanh_step_backward, recurrence._BACKWARD_MISTAKES),
+]
+
+
+@pytest.mark.parametrize("checker, mistakes", MISTAKE_LISTS,
+                         ids=[f"{c.__module__.rsplit('.', 1)[1]}.{c.__name__}" for c, _ in MISTAKE_LISTS])
+def test_each_mistake_gets_its_own_hint(checker, mistakes):
+    for m in mistakes:
+        with pytest.raises(CheckFailed) as err:
+            checker(m.fn)
+        assert m.hint in str(err.value), (m.hint, str(err.value))
+
+
+def _name(checker) -> str:
+    return f"{checker.__module__.rsplit('.', 1)[1]}.{checker.__name__}"
+
+
+def _stub(*args):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("checker", [attention.dot_attention, gates.lstm_param_count, gates.gate,
+                                     coursework.forget_gate, recurrence.rnn_step], ids=_name)
+def test_an_unfinished_stub_is_named(checker):
+    with pytest.raises(CheckFailed, match="not implemented"):
+        checker(_stub)
+
+
+@pytest.mark.parametrize("checker", [attention.dot_attention, gates.gate, coursework.cell_update,
+                                     recurrence.unroll], ids=_name)
+def test_a_function_that_returns_nothing_is_told_so(checker):
+    with pytest.raises(CheckFailed, match="return"):
+        checker(lambda *args: None)

@@ -17,6 +17,7 @@ Skips like the browser suite where Chromium or Playwright is missing, except in 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -109,6 +110,22 @@ def lab(tmp_path_factory):
         log.close()
 
 
+@contextlib.contextmanager
+def notebook_page(lab, name: str):
+    """``(page, errors)``: Chromium showing notebook ``name`` in the lab; page errors collected."""
+    base, token = lab
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            errors = []
+            page.on("pageerror", lambda e: str(e) == KNOWN_MYST_ERROR or errors.append(str(e)))
+            page.goto(f"{base}/lab/tree/{name}?token={token}", wait_until="domcontentloaded")
+            yield page, errors
+        finally:
+            browser.close()
+
+
 def _run_cell_at_end(page, code: str) -> None:
     """Add a code cell below the last one, type ``code`` and run it (keyboard only)."""
     page.locator(".jp-Notebook .jp-Cell").last.click()
@@ -122,56 +139,36 @@ def _run_cell_at_end(page, code: str) -> None:
 def test_chapter_runs_and_its_widget_is_live(lab):
     from lstm_course.activations import sigmoid
 
-    base, token = lab
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            errors = []
-            page.on("pageerror", lambda e: str(e) == KNOWN_MYST_ERROR or errors.append(str(e)))
-            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded")
-            page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-            slider = page.locator('.jp-OutputArea-output input[type=range][data-name="a"]')
-            # Run All can reach a kernel that is still starting and run nothing (the status
-            # bar already says Idle): then no cell gets a number, and we ask again.
-            for attempt in range(3):
-                page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-                page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-                try:
-                    slider.wait_for(timeout=45_000)   # the live widget, rendered by anywidget
-                    break
-                except PlaywrightTimeout:
-                    if attempt == 2:
-                        raise
-            widget = slider.locator("xpath=ancestor::*[contains(@class,'lstm-w')][1]")
-            shown = widget.locator('[data-role="g"]')
-            slider.scroll_into_view_if_needed()   # Lab renders cells lazily, by viewport
-            assert shown.text_content() == f"{float(sigmoid(0.0)):.4f}"
-            slider.focus()
-            page.keyboard.press("ArrowRight")
-            page.keyboard.press("ArrowRight")
-            a = float(slider.input_value())
-            assert a > 0
-            assert shown.text_content() == f"{float(sigmoid(a)):.4f}"
+    with notebook_page(lab, NOTEBOOK) as (page, errors):
+        _run_all(page)
+        slider = page.locator('.jp-OutputArea-output input[type=range][data-name="a"]')
+        slider.wait_for(timeout=45_000)   # the live widget, rendered by anywidget
+        widget = slider.locator("xpath=ancestor::*[contains(@class,'lstm-w')][1]")
+        shown = widget.locator('[data-role="g"]')
+        slider.scroll_into_view_if_needed()   # Lab renders cells lazily, by viewport
+        assert shown.text_content() == f"{float(sigmoid(0.0)):.4f}"
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        a = float(slider.input_value())
+        assert a > 0
+        assert shown.text_content() == f"{float(sigmoid(a)):.4f}"
 
-            # The kernel's object gets the reader's value. ipywidgets sends one update at a
-            # time and holds the next until the kernel is idle, so ask a few times.
-            code = ("import gc; from lstm_course.widgets.gates import GateWidget; "
-                    "print('kernel a =', [w.a for w in gc.get_objects() if isinstance(w, GateWidget)])")
-            seen = ""
-            for attempt in range(5):
-                page.wait_for_timeout(500)
-                _run_cell_at_end(page, code)
-                out = page.locator(".jp-OutputArea-output", has_text="kernel a =")
-                out.nth(attempt).wait_for(timeout=30_000)
-                seen = out.nth(attempt).text_content()
-                if f"[{a}]" in seen:
-                    break
-            assert f"[{a}]" in seen, seen
-            assert not errors, errors
-        finally:
-            browser.close()
+        # The kernel's object gets the reader's value. ipywidgets sends one update at a
+        # time and holds the next until the kernel is idle, so ask a few times.
+        code = ("import gc; from lstm_course.widgets.gates import GateWidget; "
+                "print('kernel a =', [w.a for w in gc.get_objects() if isinstance(w, GateWidget)])")
+        seen = ""
+        for attempt in range(5):
+            page.wait_for_timeout(500)
+            _run_cell_at_end(page, code)
+            out = page.locator(".jp-OutputArea-output", has_text="kernel a =")
+            out.nth(attempt).wait_for(timeout=30_000)
+            seen = out.nth(attempt).text_content()
+            if f"[{a}]" in seen:
+                break
+        assert f"[{a}]" in seen, seen
+        assert not errors, errors
 
 
 _PROMPTS = "[...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent)"
@@ -213,25 +210,16 @@ def test_markdown_check_can_fail():
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_prose_renders_without_raw_markup_after_run_all(lab, chapter):
-    base, token = lab
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            errors = []
-            page.on("pageerror", lambda e: str(e) == KNOWN_MYST_ERROR or errors.append(str(e)))
-            page.goto(f"{base}/lab/tree/{chapter}?token={token}", wait_until="domcontentloaded")
-            _run_all(page)
-            texts = page.locator(".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown, "
-                                 ".jp-Notebook .jp-MarkdownCell .myst").all_text_contents()
-            n_markdown = sum(1 for c in json.loads((BOOK / chapter).read_text())["cells"]
-                             if c["cell_type"] == "markdown")
-            assert len(texts) >= n_markdown, (len(texts), n_markdown)
-            problems = markdown_problems(texts)
-            assert not problems, f"{chapter} in JupyterLab:\n" + "\n".join(problems[:20])
-            assert not errors, errors
-            # leave the kernel to no one: the next chapter gets the machine to itself
-            page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Shut Down Kernel").first.click()
-        finally:
-            browser.close()
+    with notebook_page(lab, chapter) as (page, errors):
+        _run_all(page)
+        texts = page.locator(".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown, "
+                             ".jp-Notebook .jp-MarkdownCell .myst").all_text_contents()
+        n_markdown = sum(1 for c in json.loads((BOOK / chapter).read_text())["cells"]
+                         if c["cell_type"] == "markdown")
+        assert len(texts) >= n_markdown, (len(texts), n_markdown)
+        problems = markdown_problems(texts)
+        assert not problems, f"{chapter} in JupyterLab:\n" + "\n".join(problems[:20])
+        assert not errors, errors
+        # leave the kernel to no one: the next chapter gets the machine to itself
+        page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Shut Down Kernel").first.click()

@@ -122,13 +122,22 @@ def test_bad_flags_are_refused():
     with pytest.raises(ValueError, match="seeds"):
         odyssey.run_odyssey(["LSTM"], "adding", seeds=[-1], steps=1)
     with pytest.raises(ValueError, match="no forget gate"):
-        odyssey.OdysseyModel(2, 3, 1, forget_bias=1.0, forget_gate=False)
+        odyssey.OdysseyModel(2, 3, 1, forget_gate_bias=1.0, forget_gate=False)
 
 
-def test_forget_bias_sets_the_f_block():
+def test_forget_gate_bias_sets_the_f_block():
     m = odyssey.make_model("FB1", "adding", seed=0)
     rows = m.rnn.block("f")
     assert torch.all(m.rnn.bias_ih[rows] == 1.0) and torch.all(m.rnn.bias_hh[rows] == 0.0)
+    m = odyssey.OdysseyModel(2, 3, 1, forget_gate_bias=2.0, seed=0, peepholes=True)
+    rows = m.rnn.block("f")
+    assert torch.all(m.rnn.bias_ih[rows] == 2.0) and torch.all(m.rnn.bias_hh[rows] == 0.0)
+
+
+def test_forget_bias_is_refused():
+    """``forget_bias`` means "add" (numpy cells); the odyssey's models take ``forget_gate_bias``."""
+    with pytest.raises(TypeError, match="unexpected keyword argument 'forget_bias'"):
+        odyssey.OdysseyModel(2, 3, 1, forget_bias=1.0, seed=0)
 
 
 def test_run_odyssey_records_and_summary():

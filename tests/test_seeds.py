@@ -13,11 +13,11 @@ V_COUNTRY = len(country_vocab())
 
 @pytest.mark.parametrize("cell,fb", [("rnn", None), ("lstm", 1.0), ("lstm", None), ("gru", None)])
 def test_initial_copies_equal_the_single_models(cell, fb):
-    m = seeds.SeedModels(cell, V_COUNTRY, 8, 4, [3, 1], forget_bias=fb)
+    m = seeds.SeedModels(cell, V_COUNTRY, 8, 4, [3, 1], forget_gate_bias=fb)
     x = torch.from_numpy(country_language(5, 3, np.random.default_rng(0)).x)
     out = m(torch.stack([x, x]))                                  # (S, B, O)
     for s, seed in enumerate([3, 1]):
-        single = SequenceModel(cell, V_COUNTRY, 8, 4, forget_bias=fb, seed=seed)
+        single = SequenceModel(cell, V_COUNTRY, 8, 4, forget_gate_bias=fb, seed=seed)
         with torch.no_grad():
             torch.testing.assert_close(out[s], single(x), rtol=1e-5, atol=1e-6)
             torch.testing.assert_close(m.single(s)(x), single(x), rtol=1e-5, atol=1e-6)
@@ -39,15 +39,15 @@ def test_training_follows_each_single_run(cell):
 
 def test_a_stopped_seed_is_frozen_like_an_early_stopped_single_run():
     make = lambda rng: adding_problem(16, 5, rng)  # noqa: E731
-    m = seeds.SeedModels("lstm", 2, 8, 1, [0, 1], forget_bias=1.0)
+    m = seeds.SeedModels("lstm", 2, 8, 1, [0, 1], forget_gate_bias=1.0)
     # a loss threshold that seed 0 reaches early and seed 1 later, or not at all
-    single = [train(SequenceModel("lstm", 2, 8, 1, forget_bias=1.0, seed=s), make, 60, lr=1e-2,
+    single = [train(SequenceModel("lstm", 2, 8, 1, forget_gate_bias=1.0, seed=s), make, 60, lr=1e-2,
                     seed=s, eval_every=10, progress=False) for s in (0, 1)]
     a, b = np.array(single[0].eval_loss), np.array(single[1].eval_loss)
     k = next(k for k in range(1, len(a)) if a[k] < a[:k].min() and a[k] < b[:k + 1].min())
     stop = float(a[k])  # seed 0 reaches it at evaluation k, seed 1 not by then
     hist = seeds.train_seeds(m, make, 60, lr=1e-2, eval_every=10, stop_at=stop, progress=False)
-    m0 = SequenceModel("lstm", 2, 8, 1, forget_bias=1.0, seed=0)
+    m0 = SequenceModel("lstm", 2, 8, 1, forget_gate_bias=1.0, seed=0)
     h0 = train(m0, make, 60, lr=1e-2, seed=0, eval_every=10, stop_at=stop, progress=False)
     assert h0.stopped_early and hist.steps_run[1] > hist.steps_run[0]
     assert hist.steps_run[0] == h0.steps_run and hist.solved_at[0] == h0.steps_run
@@ -60,7 +60,7 @@ def test_a_stopped_seed_is_frozen_like_an_early_stopped_single_run():
 
 def test_per_position_language_model_and_ignored_targets():
     V = len(gender_number_vocab())
-    m = seeds.SeedModels("lstm", V, 8, V, [0, 1], readout="all", forget_bias=1.0)
+    m = seeds.SeedModels("lstm", V, 8, V, [0, 1], readout="all", forget_gate_bias=1.0)
     hist = seeds.train_seeds(m, lambda r: gender_number_language(4, r), 3, lr=1e-2, loss="ce",
                              eval_every=3, eval_batches=1, progress=False)
     assert hist.eval_accuracy.shape == (2, 2) and np.isfinite(hist.eval_loss).all()
@@ -74,6 +74,15 @@ def test_gap_study_shapes_and_protocol():
     assert study.chance == 0.25 and study.protocol is P
     with pytest.raises(ValueError, match="was not trained"):
         study.at(7)
+    assert study.forget_gate_bias is None and not hasattr(study, "forget_bias")
+
+
+def test_forget_bias_is_refused():
+    """``forget_bias`` means "add" (numpy cells); ``SeedModels`` and ``gap_study`` take ``forget_gate_bias``."""
+    with pytest.raises(TypeError, match="unexpected keyword argument 'forget_bias'"):
+        seeds.SeedModels("lstm", 3, 4, 2, [0, 1], forget_bias=1.0)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'forget_bias'"):
+        seeds.gap_study("lstm", [2], forget_bias=1.0, progress=False)
 
 
 @pytest.mark.parametrize("bad,err", [([], ValueError), ([1, 1], ValueError), ([-1], ValueError),

@@ -143,7 +143,7 @@ _GATE_MISTAKES = [
     Mistake("you took the matrix product: a gate acts elementwise, use * not @ or np.dot.",
             lambda a, v: sigmoid(a) @ v),
     Mistake("the values look like (1 + tanh(a)) / 2 * v: the range 0 to 1 is right, but the slope at "
-            "a = 0 is twice the sigmoid's (1/2 instead of 1/4): scale the pre-activation first.",
+            "zero is twice the sigmoid's (1/2 instead of 1/4): scale the pre-activation first.",
             lambda a, v: (1 + np.tanh(a)) / 2 * v),
 ]
 
