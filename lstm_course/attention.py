@@ -35,7 +35,7 @@ from matplotlib.figure import Figure
 from torch import nn
 from torch.nn import functional as F
 
-from . import train
+from . import style, train
 from ._validate import check_instance, check_positive, check_rng
 from ._validate import check_int as _check_int
 
@@ -276,14 +276,14 @@ def position_accuracy_plot(curves: dict, chance: float | None = None, ax=None) -
         fig = Figure(figsize=(6.4, 3.0), layout="constrained")
         ax = fig.subplots()
     fig = ax.figure
-    colors = ("#0072b2", "#e69f00", "#009e73", "#cc79a7")  # Okabe-Ito
     markers = ("o", "s", "^", "D")
+    colors = style.LINE_CYCLE[:len(markers)]                  # Okabe-Ito: blue, orange, green, purple
     for k, (label, acc) in enumerate(curves.items()):
         acc = np.asarray(acc, dtype=float)
         if acc.ndim not in (1, 2) or acc.shape[-1] == 0:
             raise ValueError(f"curves[{label!r}]: expected shape (T,) or (S, T), got {acc.shape}")
         t = np.arange(1, acc.shape[-1] + 1)
-        color = colors[k % 4]
+        color = colors[k % len(colors)]
         if acc.ndim == 2:                                     # (S, T): mean and min-max band
             ax.fill_between(t, acc.min(0), acc.max(0), color=color, alpha=0.2, lw=0)
             acc = acc.mean(0)

@@ -63,10 +63,23 @@ def glue(name: str, value, fmt: str | None = None) -> None:
         if not isinstance(fmt, str) or not fmt:
             raise TypeError(f"fmt: expected a format specification such as '.3f', got {fmt!r}")
         value = format(value, fmt)
-    from myst_nb import glue as _myst_glue
-
-    _myst_glue(name, value, display=False)
+    _glue_output(name, value)
     setattr(glued, name, value)
+
+
+# myst-nb's glue record (``myst_nb.glue(name, value, display=False)``), written here because
+# importing myst_nb (and Sphinx with it) costs every chapter about 2 s: the value's display
+# data under the mime prefix below, and its name in the output's metadata
+GLUE_PREFIX = "application/papermill.record/"
+
+
+def _glue_output(name: str, value) -> None:
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display
+
+    bundle, metadata = format_display_data(value)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+    display({GLUE_PREFIX + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
 
 
 def _check_real(value, name: str = "value") -> float:

@@ -19,12 +19,12 @@ Shapes: ``x: (S, B, T, D)``; hidden states ``(S, B, T, H)``; outputs ``(S, B, O)
 (``readout="last"``) or ``(S, B, T, O)`` (``readout="all"``). Gate order is PyTorch's
 (LSTM: i, f, g, o; GRU: r, z, n).
 
-:func:`train_seeds` is the one loop of :func:`lstm_course.train.fit` (draw, zero, loss,
-backward, clip, step, evaluate, stop) for S copies at once. It keeps its own loop because
-each step does per-copy work that a single run has no use for: every copy is clipped by
-its own norm, stepped only while it is active, and frozen when it reaches ``stop_at``.
-It shares the rest with ``train``: the checked settings, the seed streams, the progress
-bar and Adam's state (:mod:`lstm_course.optim`).
+:func:`train_seeds` is a configuration of the course's one loop,
+:func:`lstm_course.train.fit`, with three hooks for what S copies need and a single run
+does not: an ``update`` that clips every copy by its own norm and steps only the copies
+still active (:class:`lstm_course.optim.SeedAdam`), a ``stop`` that freezes the copies
+reaching ``stop_at`` and ends the run once all are frozen, and ``seed=None``, because each
+copy's batches come from its own seed's stream and torch's global generator is left alone.
 """
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ from torch.nn import functional as F
 from . import _validate as V
 from .optim import SeedAdam
 from .tasks import IGNORE_INDEX, country_chance, country_language, country_vocab
-from .train import (CELLS, SequenceModel, _split, check_gaps, check_settings, progress_bar,
-                    progress_enabled, streams)
+from .train import (CELLS, SequenceModel, _split, check_gaps, check_settings, fit, progress_enabled,
+                    streams)
 
 __all__ = ["SeedModels", "SeedHistory", "train_seeds", "check_seeds", "GapProtocol", "GAP_PROTOCOL",
            "GapStudy", "gap_study"]
@@ -236,31 +236,62 @@ def _clip_per_seed(params, clip: float | None) -> torch.Tensor:
     return norms
 
 
-class _SeedRecord:
-    """The held-out values of :func:`train_seeds` at each evaluation, which seeds still
-    train (``active``, ``(S,)`` bools) and the first step each reached ``stop_at`` (or -1)."""
+class _Freezer:
+    """Which of S seeds still train (``active``, ``(S,)`` bools): a seed that reaches
+    ``stop_at`` is frozen, and keeps the held-out values it stopped with."""
 
     def __init__(self, S: int, stop_at: float | None, stop_on: str):
         self.stop_at, self.stop_on = stop_at, stop_on
         self.active = torch.ones(S, dtype=torch.bool)
-        self.solved_at = np.full(S, -1)
-        self.step, self.losses, self.accs = [], [], []
+        self.last = None
 
-    def add(self, step: int, value: np.ndarray, acc: np.ndarray | None) -> None:
-        """Record the ``(S,)`` losses (and accuracies) at ``step``; freeze the seeds that stop."""
-        frozen = ~self.active.numpy()
-        if self.losses:  # a frozen seed keeps the values it stopped with
-            value = np.where(frozen, self.losses[-1], value)
-            if acc is not None:
-                acc = np.where(frozen, self.accs[-1], acc)
-        self.step.append(step)
-        self.losses.append(value)
-        if acc is not None:
-            self.accs.append(acc)
-        if self.stop_at is not None:
-            hit = (value <= self.stop_at) if self.stop_on == "loss" else (acc >= self.stop_at)
-            self.solved_at[hit & (self.solved_at < 0)] = step
-            self.active[torch.from_numpy(hit)] = False
+    def hold(self, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """``values`` (``(S,)`` each) with every frozen seed's replaced by its last ones."""
+        if self.last is not None:
+            frozen = ~self.active.numpy()
+            values = {name: np.where(frozen, self.last[name], v) for name, v in values.items()}
+        self.last = values
+        return values
+
+    def hit(self, values: dict[str, np.ndarray]) -> np.ndarray:
+        """``(S,)`` bools: the seeds whose held-out value reached ``stop_at``."""
+        if self.stop_on == "loss":
+            return values["loss"] <= self.stop_at
+        return values["accuracy"] >= self.stop_at
+
+    def stop(self, values: dict[str, np.ndarray]) -> bool:
+        """Freeze the seeds that reached ``stop_at``; True once every seed is frozen."""
+        self.active[torch.from_numpy(self.hit(values))] = False
+        return not bool(self.active.any())
+
+    def solved_at(self, step: list[int], values: dict[str, np.ndarray]) -> np.ndarray:
+        """``(S,)`` the first of the evaluation ``step``s at which each seed reached ``stop_at``,
+        or -1; ``values`` holds ``(S, len(step))`` arrays."""
+        if self.stop_at is None:
+            return np.full(len(values["loss"]), -1)
+        hit = self.hit(values)                                      # (S, len(step))
+        return np.where(hit.any(axis=1), np.asarray(step)[hit.argmax(axis=1)], -1)
+
+
+def _seed_update(model: SeedModels, loss: str, lr: float, clip: float | None, freezer: _Freezer,
+                 steps_run: np.ndarray):
+    """``train.fit``'s step for S copies: the summed per-seed losses backpropagated, each
+    copy's gradient clipped by its own norm, Adam for the copies still active (counted in
+    ``steps_run``); returns ``(S,)`` losses and norms before clipping."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = SeedAdam(params, lr)
+
+    def update(model: SeedModels, batch) -> tuple[np.ndarray, np.ndarray]:
+        x, y = batch
+        opt.zero_grad()
+        losses = _per_seed_loss(model(x), y, loss)          # (S,)
+        losses.sum().backward()
+        norms = _clip_per_seed(params, clip)
+        opt.step(freezer.active)
+        steps_run[freezer.active.numpy()] += 1              # in place: the caller reads it
+        return losses.detach().numpy(), norms.numpy()
+
+    return update
 
 
 def train_seeds(model: SeedModels, make_batch: Callable[[np.random.Generator], object], steps: int, *,
@@ -274,55 +305,32 @@ def train_seeds(model: SeedModels, make_batch: Callable[[np.random.Generator], o
     held-out loss (``stop_on="loss"``) falls to ``stop_at`` or whose accuracy
     (``stop_on="accuracy"``) reaches it is frozen from then on; the run ends when every
     seed is frozen or ``steps`` have run. A progress bar shows unless
-    ``LSTM_COURSE_PROGRESS=0``.
+    ``LSTM_COURSE_PROGRESS=0``. Torch's global generator is left alone.
     """
     V.check_instance(model, SeedModels, "model")
     V.check_callable(make_batch, "make_batch", "a function rng -> (x, y)")
     steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on = check_settings(
         steps, lr, loss, clip, eval_every, eval_batches, stop_at, stop_on)
-    show = progress_enabled(progress)
-
-    S = model.n_seeds
     rngs, eval_rngs = zip(*(streams(s) for s in model.seeds))   # as train.train(seed=s) draws
     x_eval, y_eval = _seed_held_out(make_batch, eval_rngs, loss, eval_batches)
-    params = [p for p in model.parameters() if p.requires_grad]
-    opt = SeedAdam(params, lr)
-    record = _SeedRecord(S, stop_at, stop_on)
-    active = record.active
-    steps_run = np.zeros(S, dtype=int)
-    t0 = time.perf_counter()
+    freezer = _Freezer(model.n_seeds, stop_at, stop_on)
+    steps_run = np.zeros(model.n_seeds, dtype=int)
 
-    def evaluate(step: int) -> None:
-        model.eval()
-        with torch.no_grad():
-            out = model(x_eval)
-            value = _per_seed_loss(out, y_eval, loss).double().numpy()
-            acc = _per_seed_accuracy(out, y_eval) if loss == "ce" else None
-        model.train()
-        record.add(step, value, acc)
+    def evaluate(m: SeedModels) -> dict[str, np.ndarray]:
+        out = m(x_eval)
+        values = {"loss": _per_seed_loss(out, y_eval, loss).double().numpy()}
+        if loss == "ce":
+            values["accuracy"] = _per_seed_accuracy(out, y_eval)
+        return freezer.hold(values)
 
-    bar = progress_bar(show, steps, f"{model.cell} x {S} seeds")
-    try:
-        evaluate(0)
-        for step in range(1, steps + 1):
-            if not bool(active.any()):
-                break
-            x, y = _seed_batches(make_batch, rngs, loss, "make_batch(rng)")
-            opt.zero_grad()
-            _per_seed_loss(model(x), y, loss).sum().backward()
-            _clip_per_seed(params, clip)
-            opt.step(active)
-            steps_run[active.numpy()] = step
-            bar.update(1)
-            if step % eval_every == 0 or step == steps:
-                evaluate(step)
-                bar.set_postfix(active=int(active.sum()))
-    finally:
-        bar.close()
-    model.eval()
-    return SeedHistory(seeds=list(model.seeds), step=record.step, eval_loss=np.stack(record.losses, axis=1),
-                       eval_accuracy=np.stack(record.accs, axis=1) if record.accs else None,
-                       steps_run=steps_run, solved_at=record.solved_at, seconds=time.perf_counter() - t0)
+    run = fit(model, lambda _: _seed_batches(make_batch, rngs, loss, "make_batch(rng)"), None, steps,
+              seed=None, update=_seed_update(model, loss, lr, clip, freezer, steps_run),
+              evaluate=evaluate, every=eval_every, stop=None if stop_at is None else freezer.stop,
+              progress=progress_enabled(progress), desc=f"{model.cell} x {model.n_seeds} seeds")
+    values = {name: np.stack(v, axis=1) for name, v in run.metrics.items()}   # (S, len(step)) each
+    return SeedHistory(seeds=list(model.seeds), step=run.step, eval_loss=values["loss"],
+                       eval_accuracy=values.get("accuracy"), steps_run=steps_run,
+                       solved_at=freezer.solved_at(run.step, values), seconds=run.seconds)
 
 
 # ----------------------------------------------------------------------------- the gap protocol

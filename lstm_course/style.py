@@ -9,7 +9,9 @@ plot, a widget and a chapter's own figure. The palette is Okabe & Ito (2008),
 * ``GATE_COLORS`` -- one colour per LSTM gate, as the widgets and chapter 5 use them.
 * ``MUTED``       -- the softer blue and orange of the first chapters' result plots and the
   recurrence widget (kept as they were, so that those figures do not change).
-* ``THEMES``      -- the diagrams' light and dark colour roles (the widgets' CSS too).
+* ``DATA_COLORS`` -- the palette and the muted colours under CSS-safe names, for widgets.
+* ``THEMES``      -- the diagrams' light and dark colour roles, plus ``DATA_COLORS`` (the
+  widgets' CSS variables: ``vars(theme)`` in ``widgets/js/common.js``).
 * ``STYLE``       -- every size of the diagrams (line widths, font sizes, shapes).
 
 Used by ``lstm_course.diagrams`` (engine and figures), ``lstm_course.plots``,
@@ -20,7 +22,7 @@ Used by ``lstm_course.diagrams`` (engine and figures), ``lstm_course.plots``,
 """
 from __future__ import annotations
 
-__all__ = ["OKABE_ITO", "LINE_CYCLE", "GATE_COLORS", "MUTED", "THEMES", "STYLE"]
+__all__ = ["OKABE_ITO", "LINE_CYCLE", "GATE_COLORS", "MUTED", "DATA_COLORS", "THEMES", "STYLE"]
 
 # Okabe & Ito (2008) palette, colour-blind safe; "grey" is the neutral that usually
 # completes it in plotting libraries (not one of the original eight).
@@ -39,10 +41,19 @@ LINE_CYCLE = tuple(OKABE_ITO[k] for k in ("blue", "orange", "green", "purple", "
 GATE_COLORS = {"f": OKABE_ITO["green"], "i": OKABE_ITO["blue"],
                "c_tilde": OKABE_ITO["orange"], "o": OKABE_ITO["purple"]}
 
-# The softer pair of the first chapters' result plots ("grey" is a matplotlib grey level).
-MUTED = {"blue": "#3b6ea5", "orange": "#d9822b", "grey": "0.45"}
+# The softer pair of the first chapters' result plots ("grey" is a matplotlib grey level),
+# and the pale grey of the recurrence widget's previous step.
+MUTED = {"blue": "#3b6ea5", "orange": "#d9822b", "grey": "0.45", "pale_grey": "#9a9a9a"}
 
-# The diagrams' colour roles, per theme; the widgets turn these into CSS variables.
+# The colours widgets draw data in (bars, curves, one colour per gate or unit): the same
+# in both themes, as in the matplotlib figures, so a line keeps its colour in dark mode.
+# They join each theme below, so a widget reads them as CSS variables (``var(--lw-blue)``,
+# ``var(--lw-muted-orange)``) instead of typing the hex codes.
+DATA_COLORS = {**OKABE_ITO, "muted_blue": MUTED["blue"], "muted_orange": MUTED["orange"],
+               "pale_grey": MUTED["pale_grey"]}
+
+# The diagrams' colour roles, per theme, and the data colours; the widgets turn these
+# into CSS variables.
 THEMES = {
     "light": {
         "background": "#FFFFFF", "ink": "#1F1F1F", "muted": "#6B6B6B",
@@ -50,7 +61,7 @@ THEMES = {
         "layer_face": "#CBE6F7", "layer_edge": OKABE_ITO["blue"], "layer_text": "#0B2F4A",
         "op_face": "#FBE3C2", "op_edge": OKABE_ITO["vermillion"], "op_text": "#5A1F00",
         "cell": OKABE_ITO["green"], "peephole": OKABE_ITO["purple"],
-        "highlight": OKABE_ITO["orange"],
+        "highlight": OKABE_ITO["orange"], **DATA_COLORS,
     },
     "dark": {
         "background": "#16181D", "ink": "#E8E8E8", "muted": "#A0A0A0",
@@ -58,7 +69,7 @@ THEMES = {
         "layer_face": "#123B5A", "layer_edge": OKABE_ITO["sky"], "layer_text": "#E3F2FC",
         "op_face": "#4A2A0E", "op_edge": OKABE_ITO["orange"], "op_text": "#FFE9CC",
         "cell": "#2FC29A", "peephole": OKABE_ITO["purple"],
-        "highlight": OKABE_ITO["yellow"],
+        "highlight": OKABE_ITO["yellow"], **DATA_COLORS,
     },
 }
 

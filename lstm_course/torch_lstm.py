@@ -30,7 +30,6 @@ from typing import NamedTuple
 import numpy as np
 
 from . import lstm
-from .activations import sigmoid, tanh
 
 __all__ = ["ProjLSTMParams", "projected_step", "from_torch", "reverse_padded", "forward",
            "torch_dropout_masks"]
@@ -53,16 +52,9 @@ def projected_step(x_t, state, p: ProjLSTMParams):
     The four gates are the cell's, with r_{t-1} in place of h_{t-1}.
     """
     r_prev, c_prev = state
-    W_ii, W_if, W_ig, W_io = np.split(p.W_ih, 4)  # each (H, D)
-    W_hi, W_hf, W_hg, W_ho = np.split(p.W_hh, 4)  # each (H, P)
-    b_i, b_f, b_g, b_o = np.split(p.b_ih + p.b_hh, 4)  # each (H,)
-
-    f_t = sigmoid(r_prev @ W_hf.T + x_t @ W_if.T + b_f)  # (B, H)
-    i_t = sigmoid(r_prev @ W_hi.T + x_t @ W_ii.T + b_i)
-    g_t = tanh(r_prev @ W_hg.T + x_t @ W_ig.T + b_g)  # the article's C~_t
-    c_t = f_t * c_prev + i_t * g_t
-    o_t = sigmoid(r_prev @ W_ho.T + x_t @ W_io.T + b_o)
-    r_t = (o_t * tanh(c_t)) @ p.W_hr.T  # (B, H) -> (B, P)
+    # the cell's own step: its maths does not care that the recurrent input has P entries
+    h_t, c_t, _ = lstm._lstm_step(x_t, r_prev, c_prev, p)   # W_hh: (4H, P); h_t: (B, H)
+    r_t = h_t @ p.W_hr.T  # (B, H) -> (B, P)
     return r_t, c_t
 
 

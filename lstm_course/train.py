@@ -19,7 +19,7 @@ and ``odyssey``) takes only ``forget_gate_bias``; ``forget_bias=`` is refused th
 :func:`fit` is the course's one training loop: Adam (Kingma & Ba 2015;
 :class:`lstm_course.optim.Adam`) on a loss, gradient clipping by norm, evaluation
 every few steps and an optional stop, seeded from ``seed``. :func:`train`,
-``attention.fit`` and ``charlm.fit`` are configurations of it. :func:`train` fits a
+``attention.fit``, ``charlm.fit`` and ``seeds.train_seeds`` are configurations of it. :func:`train` fits a
 :class:`SequenceModel` on batches drawn from ``make_batch(rng)``, evaluates on a fixed
 held-out set, and returns a :class:`History`. It seeds torch and numpy from ``seed`` at the start of each call
 (never at import), so the same call on the same machine gives the same history.
@@ -60,6 +60,7 @@ __all__ = [
     "History",
     "Run",
     "fit",
+    "adam_update",
     "streams",
     "train",
     "progress_enabled",
@@ -322,69 +323,92 @@ def _grad_norm(params: list[torch.Tensor], clip: float | None) -> torch.Tensor:
         torch.stack([torch.linalg.vector_norm(p.grad) for p in params if p.grad is not None]))
 
 
-def _update(model: nn.Module, opt: Adam, params: list[torch.Tensor], loss, batch, clip) -> tuple[float, float]:
-    """One step: zero the gradients, backpropagate ``loss``, clip, Adam; ``(loss, norm before clipping)``."""
-    opt.zero_grad()
-    value = loss(model, batch)
-    value.backward()
-    norm = _grad_norm(params, clip)
-    opt.step()
-    return value.item(), float(norm)
+def adam_update(model: nn.Module, loss: Callable[[nn.Module, object], torch.Tensor], lr: float,
+                clip: float | None) -> Callable[[nn.Module, object], tuple[float, float]]:
+    """:func:`fit`'s default step: ``update(model, batch)`` zeroes the gradients, backpropagates
+    ``loss``, clips them to norm ``clip`` and takes one Adam step at ``lr``; it returns
+    ``(loss, gradient norm before clipping)``."""
+    opt = Adam(model.parameters(), lr=lr)
+    params = list(model.parameters())
+
+    def update(model: nn.Module, batch) -> tuple[float, float]:
+        opt.zero_grad()
+        value = loss(model, batch)
+        value.backward()
+        norm = _grad_norm(params, clip)
+        opt.step()
+        return value.item(), float(norm)
+
+    return update
 
 
-def fit(model: nn.Module, batches: Callable[[np.random.Generator], object],
-        loss: Callable[[nn.Module, object], torch.Tensor], steps: int, *, lr: float,
-        clip: float | None = 1.0, seed: int = 0,
-        evaluate: Callable[[nn.Module], dict[str, float]] | None = None, every: int = 50,
-        stop: Callable[[dict[str, float]], bool] | None = None, progress: bool = False,
+def _measure(model: nn.Module, evaluate, step: int, run: Run, bar) -> dict:
+    """``evaluate(model)`` in eval mode without gradients, recorded in ``run`` at ``step``."""
+    model.eval()
+    with torch.no_grad():
+        values = evaluate(model)
+    model.train()
+    run.step.append(step)
+    for name, value in values.items():
+        run.metrics.setdefault(name, []).append(value)
+    # a value per seed (seeds.train_seeds) shows as its mean
+    bar.set_postfix({name: f"{np.mean(value):.4f}" for name, value in values.items()})
+    return values
+
+
+def fit(model: nn.Module, batches: Callable[[np.random.Generator | None], object],
+        loss: Callable[[nn.Module, object], torch.Tensor] | None, steps: int, *, lr: float | None = None,
+        clip: float | None = 1.0, seed: int | None = 0, evaluate: Callable[[nn.Module], dict] | None = None,
+        every: int = 50, stop: Callable[[dict], bool] | None = None,
+        update: Callable[[nn.Module, object], tuple] | None = None, progress: bool = False,
         desc: str = "training") -> Run:
     """The course's one training loop: Adam on ``loss``, clipping, evaluation; returns a :class:`Run`.
 
     batches(rng) -> batch: one training batch from the run's training generator
     loss(model, batch) -> scalar tensor: what the gradient step lowers
-    clip: maximal global gradient norm (``clip_grad_norm_``); ``None`` turns clipping off
+    lr, clip: Adam's learning rate; the maximal global gradient norm
+        (``clip_grad_norm_``), ``None`` turns clipping off
     evaluate(model) -> {name: value}: measured in eval mode without gradients at step 0,
         every ``every`` steps and after the last step; a held-out set belongs in the
         function, drawn from ``streams(seed)[1]``
     stop(metrics) -> bool: end the run after the evaluation that returns True
+    seed: ``torch.manual_seed(seed)``, and batches come from ``streams(seed)[0]``;
+        ``None`` seeds nothing and calls ``batches(None)`` (they bring their own generators)
+    update(model, batch) -> (loss, norm): replaces the default step, :func:`adam_update`
+        (zero the gradients, backpropagate ``loss``, clip, Adam); ``seeds.train_seeds``
+        passes one that clips and steps S copies each on its own
 
-    Seeds ``torch.manual_seed(seed)`` and draws batches from ``streams(seed)[0]``. Settings
-    are the caller's to check (:func:`train`, ``attention.fit``, ``charlm.fit`` do).
+    Settings are the caller's to check (:func:`train`, ``attention.fit``, ``charlm.fit``
+    and ``seeds.train_seeds`` do).
     """
-    torch.manual_seed(seed)
-    rng = streams(seed)[0]
-    opt = Adam(model.parameters(), lr=lr)
-    params = list(model.parameters())
+    rng = None
+    if seed is not None:
+        torch.manual_seed(seed)
+        rng = streams(seed)[0]
+    update = update or adam_update(model, loss, lr, clip)
     run = Run()
     t0 = time.perf_counter()
     bar = progress_bar(progress, steps, desc)
 
-    def measure(step: int) -> bool:
-        """Evaluate at ``step``; True if ``stop`` says the run is done."""
+    def done(step: int) -> bool:
+        """Evaluate at ``step``; True if ``stop`` says the run is over."""
         if evaluate is None:
             return False
-        model.eval()
-        with torch.no_grad():
-            values = evaluate(model)
-        model.train()
-        run.step.append(step)
-        for name, value in values.items():
-            run.metrics.setdefault(name, []).append(value)
-        bar.set_postfix({name: f"{value:.4f}" for name, value in values.items()})
+        values = _measure(model, evaluate, step, run, bar)
         return stop is not None and stop(values)
 
     try:
         model.train()
-        if measure(0):
+        if done(0):
             run.stopped_early = steps > 0
             steps = 0
         for step in range(1, steps + 1):
-            value, norm = _update(model, opt, params, loss, batches(rng), clip)
+            value, norm = update(model, batches(rng))
             run.train_loss.append(value)
             run.grad_norm.append(norm)
             run.steps_run = step
             bar.update(1)
-            if (step % every == 0 or step == steps) and measure(step):
+            if (step % every == 0 or step == steps) and done(step):
                 run.stopped_early = step < steps
                 break
     finally:

@@ -120,10 +120,31 @@ def notebook_page(lab, name: str):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             errors = []
             page.on("pageerror", lambda e: str(e) == KNOWN_MYST_ERROR or errors.append(str(e)))
-            page.goto(f"{base}/lab/tree/{name}?token={token}", wait_until="domcontentloaded")
+            # a fresh workspace of its own: the default one would reopen the notebooks of
+            # earlier tests, and the new one could open behind them
+            workspace = "t" + secrets.token_hex(4)
+            page.goto(f"{base}/lab/workspaces/{workspace}/tree/{name}?reset&token={token}",
+                      wait_until="domcontentloaded")
+            _wait_for_kernel(base, token, name)
             yield page, errors
         finally:
             browser.close()
+
+
+def _wait_for_kernel(base: str, token: str, name: str, timeout: float = 120) -> None:
+    """Until the server says the notebook's kernel is started and idle. Lab's status bar
+    says Idle earlier, and Run All then reaches a session without a kernel: its code cells
+    run nothing and jupyterlab-myst fails on every Markdown cell ("Session has no kernel")."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5) as r:
+            sessions = json.load(r)
+        kernel = next((s.get("kernel") for s in sessions if s.get("path") == name), None)
+        if kernel and kernel.get("execution_state") == "idle":
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no idle kernel for {name} after {timeout:.0f} s: {sessions}")
+        time.sleep(0.5)
 
 
 def _run_cell_at_end(page, code: str) -> None:

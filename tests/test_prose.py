@@ -87,3 +87,20 @@ def test_website_role_accepts_glued_values_and_citations(expression, parsed):
 def test_website_role_refuses_what_it_cannot_show(expression):
     with pytest.raises(ValueError):
         course_prose.parse(expression)
+
+
+def test_glue_writes_the_record_myst_nb_writes(monkeypatch):
+    """``report.glue`` writes myst-nb's glue record itself (importing myst_nb costs ~2 s)."""
+    import IPython.display
+    import myst_nb.ext.glue as myst_glue
+
+    seen = []
+    record = lambda obj, **kw: seen.append((obj, kw))  # noqa: E731
+    monkeypatch.setattr(IPython.display, "display", record)
+    monkeypatch.setattr(myst_glue, "ipy_display", record)
+    for value in (0.125, "0.13", 36, [1, 2]):
+        report.glue("same", value)
+        myst_glue.glue("same", value, display=False)
+    assert len(seen) == 8
+    for ours, theirs in zip(seen[::2], seen[1::2]):
+        assert ours == theirs

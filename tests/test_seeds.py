@@ -108,3 +108,12 @@ def test_bad_arguments():
         seeds.gap_study("rnn", [])
     with pytest.raises(TypeError, match="protocol"):
         seeds.gap_study("rnn", [1], protocol={"lr": 1})
+
+
+def test_train_seeds_leaves_torchs_global_generator_alone():
+    """Each copy draws from its own seed's streams; a later cell's torch.rand must not change."""
+    m = seeds.SeedModels("gru", V_COUNTRY, 4, 4, [0, 1])
+    torch.manual_seed(11)
+    before = torch.get_rng_state()
+    seeds.train_seeds(m, lambda r: country_language(4, 2, r), 3, loss="ce", eval_every=2, progress=False)
+    assert torch.equal(torch.get_rng_state(), before)

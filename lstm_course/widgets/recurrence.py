@@ -53,7 +53,7 @@ __all__ = [
 
 _CMAP = "RdBu_r"  # red positive, blue negative, white zero
 _NOW_COLOR = MUTED["orange"]  # the current step
-_PREV_COLOR = "#9a9a9a"  # the previous step
+_PREV_COLOR = MUTED["pale_grey"]  # the previous step
 _CURVE_COLOR = MUTED["blue"]
 
 

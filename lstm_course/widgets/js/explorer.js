@@ -18,7 +18,8 @@ export function cellFlows(f, i, cTilde, o, cPrev, cScale) {
 
 const KEYS = ["f", "i", "c_tilde", "o", "c_prev"];
 const BARS = [["c_prev", "C_{t-1}"], ["kept", "f·C_{t-1}"], ["written", "i·C̃"], ["C", "C_t"], ["tanh_C", "tanh C_t"], ["h", "h_t"]];
-export const UNIT_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"];
+// style.LINE_CYCLE[:5], as the matplotlib figure (explorer.py) colours the units
+export const UNIT_COLORS = ["blue", "orange", "green", "purple", "sky"].map((c) => `var(--lw-${c})`);
 
 function render({ model, el }) {
   const cScale = model.get("c_scale");

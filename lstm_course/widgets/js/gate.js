@@ -41,7 +41,7 @@ function render({ model, el }) {
   s("polyline", { points: curve.join(" "), fill: "none", stroke: "var(--lw-layer-edge)", "stroke-width": 2.5 }, svg);
   const guideV = s("line", { stroke: "var(--lw-muted)", "stroke-dasharray": "2 3" }, svg);
   const guideH = s("line", { stroke: "var(--lw-muted)", "stroke-dasharray": "2 3" }, svg);
-  const dot = s("circle", { r: 6, fill: "#E69F00", "data-role": "dot" }, svg);
+  const dot = s("circle", { r: 6, fill: "var(--lw-orange)", "data-role": "dot" }, svg);
   const caption = s("text", { x: (L.x0 + L.x1) / 2, y: 22, "text-anchor": "middle", "font-size": 14 }, svg);
   // right: v (grey) and g * v (orange)
   const v = model.get("v");
@@ -56,7 +56,7 @@ function render({ model, el }) {
     s("rect", { x: cx - slot * 0.35, width: slot * 0.7, y: Math.min(yb(0), yb(x)), height: Math.abs(yb(x) - yb(0)),
                 fill: "var(--lw-module-edge)" }, svg);
     s("text", { x: cx, y: Rt.y1 + 18, "text-anchor": "middle", "font-size": 13 }, svg).textContent = `v${j + 1}`;
-    return s("rect", { x: cx - slot * 0.22, width: slot * 0.45, fill: "#E69F00", "data-role": "passed" }, svg);
+    return s("rect", { x: cx - slot * 0.22, width: slot * 0.45, fill: "var(--lw-orange)", "data-role": "passed" }, svg);
   });
   s("text", { x: (Rt.x0 + Rt.x1) / 2, y: Rt.y1 + 40, "text-anchor": "middle", "font-size": 12 }, svg).textContent =
     tr("grey: v (before the gate)   orange: σ(a) · v (passes)");

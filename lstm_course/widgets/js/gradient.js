@@ -74,7 +74,7 @@ function render({ model, el }) {
   s("rect", { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, s("clipPath", { id: clipPath }, defs));
   const g = s("g", { "clip-path": `url(#${clipPath})` }, svg);
   const power = s("polyline", { fill: "none", stroke: "var(--lw-muted)", "stroke-width": 1.5, "stroke-dasharray": "6 4", "data-role": "power" }, g);
-  const measured = s("polyline", { fill: "none", stroke: "#3b6ea5", "stroke-width": 2.5, "data-role": "measured" }, g);
+  const measured = s("polyline", { fill: "none", stroke: "var(--lw-muted-blue)", "stroke-width": 2.5, "data-role": "measured" }, g);
   const title = s("text", { x: 350, y: 18, "text-anchor": "middle", "font-size": 13 }, svg);
   const y = (v) => ys(Math.max(YMIN - 5, Math.min(YMAX + 5, v > 0 ? Math.log10(v) : YMIN - 5)));
   function update() {

@@ -4,7 +4,7 @@
 import { fmtFixed, fmtThousands, h, root, s, slider, tr } from "./common.js";
 
 const GATES = { rnn: 1, gru: 3, lstm: 4 };
-const COLORS = { rnn: "#999999", gru: "#56B4E9", lstm: "#E69F00" };
+const COLORS = { rnn: "var(--lw-grey)", gru: "var(--lw-sky)", lstm: "var(--lw-orange)" };
 const LABELS = { rnn: "RNN", gru: "GRU", lstm: "LSTM" };
 
 /** counting.param_counts(D, H): {rnn, gru, lstm}. */

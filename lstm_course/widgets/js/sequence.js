@@ -25,7 +25,7 @@ export function cLimit(C, cScale) {
 const presetLabel = (name) => ({ remember: tr("remember"), overwrite: tr("overwrite"), forget: tr("forget"),
                                  leak: tr("leak") }[name] ?? name);
 
-const GATES = [["f", "fₜ", "#009E73", 0], ["i", "iₜ", "#0072B2", 0], ["c_tilde", "C̃ₜ", "#E69F00", -1], ["o", "oₜ", "#CC79A7", 0]];
+const GATES = [["f", "fₜ", "var(--lw-green)", 0], ["i", "iₜ", "var(--lw-blue)", 0], ["c_tilde", "C̃ₜ", "var(--lw-orange)", -1], ["o", "oₜ", "var(--lw-purple)", 0]];
 
 function render({ model, el }) {
   const cScale = model.get("c_scale");
@@ -71,15 +71,15 @@ function render({ model, el }) {
   });
   const top = 215, bottom = 390;
   const axis = s("line", { x1: x0, x2: x1, stroke: "var(--lw-muted)" }, svg);
-  const cLine = s("polyline", { fill: "none", stroke: "#009E73", "stroke-width": 3, "data-role": "C-line" }, svg);
-  const hLine = s("polyline", { fill: "none", stroke: "#D55E00", "stroke-width": 2, "stroke-dasharray": "6 4", "data-role": "h-line" }, svg);
-  const cDots = Array.from({ length: T + 1 }, () => s("circle", { r: 4, fill: "#009E73" }, svg));
+  const cLine = s("polyline", { fill: "none", stroke: "var(--lw-green)", "stroke-width": 3, "data-role": "C-line" }, svg);
+  const hLine = s("polyline", { fill: "none", stroke: "var(--lw-vermillion)", "stroke-width": 2, "stroke-dasharray": "6 4", "data-role": "h-line" }, svg);
+  const cDots = Array.from({ length: T + 1 }, () => s("circle", { r: 4, fill: "var(--lw-green)" }, svg));
   const limText = [s("text", { x: x0 - 8, "text-anchor": "end", "dominant-baseline": "central", "font-size": 11 }, svg),
                    s("text", { x: x0 - 8, "text-anchor": "end", "dominant-baseline": "central", "font-size": 11 }, svg)];
   for (let t = 0; t <= T; t++) s("text", { x: xs(t), y: bottom + 18, "text-anchor": "middle", "font-size": 11 }, svg).textContent = String(t);
   s("text", { x: (x0 + x1) / 2, y: bottom + 36, "text-anchor": "middle", "font-size": 12 }, svg).textContent = tr("step t");
-  legendText(svg, { x: x1 + 10, y: top + 10, "font-size": 14 }, "—", "#009E73", "Cₜ");
-  legendText(svg, { x: x1 + 10, y: top + 30, "font-size": 14 }, "- -", "#D55E00", "hₜ");
+  legendText(svg, { x: x1 + 10, y: top + 10, "font-size": 14 }, "—", "var(--lw-green)", "Cₜ");
+  legendText(svg, { x: x1 + 10, y: top + 30, "font-size": 14 }, "- -", "var(--lw-vermillion)", "hₜ");
 
   function update() {
     const sc = sch(), t = model.get("step");

@@ -76,8 +76,8 @@ function render({ model, el }) {
   s("text", { x: 580, y: topX - 10, "text-anchor": "middle", "font-size": 12 }, svg).textContent = tr("grey hₜ₋₁   orange hₜ");
   const prevBars = [], nowBars = [];
   for (let j = 0; j < H; j++) {
-    prevBars.push(s("rect", { y: topX + j * bh + bh * 0.5, height: bh * 0.4, fill: "#9a9a9a", "data-role": `prev-${j}` }, svg));
-    nowBars.push(s("rect", { y: topX + j * bh + bh * 0.1, height: bh * 0.4, fill: "#d9822b", "data-role": `now-${j}` }, svg));
+    prevBars.push(s("rect", { y: topX + j * bh + bh * 0.5, height: bh * 0.4, fill: "var(--lw-pale-grey)", "data-role": `prev-${j}` }, svg));
+    nowBars.push(s("rect", { y: topX + j * bh + bh * 0.1, height: bh * 0.4, fill: "var(--lw-muted-orange)", "data-role": `now-${j}` }, svg));
   }
   s("text", { x: 580, y: topX + H * bh + 18, "text-anchor": "middle", "font-size": 11 }, svg).textContent = tr("entry value (−1 to 1)");
 

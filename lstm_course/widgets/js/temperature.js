@@ -41,13 +41,13 @@ function render({ model, el }) {
   const d1 = temperatureDistribution(logits, 1, k);
   const bars = d1.top.map((i, j) => {
     const cx = x0 + slot * (j + 0.5);
-    const bar = s("rect", { x: cx - slot * 0.35, width: slot * 0.7, fill: "#0072B2", "data-role": `bar-${j}` }, svg);
+    const bar = s("rect", { x: cx - slot * 0.35, width: slot * 0.7, fill: "var(--lw-blue)", "data-role": `bar-${j}` }, svg);
     s("rect", { x: cx - slot * 0.35, width: slot * 0.7, y: y(d1.probs[j]), height: y1 - y(d1.probs[j]), fill: "none", stroke: "var(--lw-ink)", "stroke-width": 1.5,
                 "stroke-dasharray": "4 2" }, svg);
     s("text", { x: cx, y: y1 + 18, "text-anchor": "middle", "font-size": 14, "font-family": "monospace" }, svg).textContent = label(chars[i]);
     return bar;
   });
-  legendText(svg, { x: x1 + 8, y: y0 + 10, "font-size": 12 }, "■", "#0072B2", tr("at τ"));
+  legendText(svg, { x: x1 + 8, y: y0 + 10, "font-size": 12 }, "■", "var(--lw-blue)", tr("at τ"));
   legendText(svg, { x: x1 + 8, y: y0 + 28, "font-size": 12 }, "□", "var(--lw-ink)", tr("at τ = 1"));
   const title = s("text", { x: 350, y: 16, "text-anchor": "middle", "font-size": 13 }, svg);
   function update() {
