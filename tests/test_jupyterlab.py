@@ -53,6 +53,19 @@ FAILED = re.compile(r"\b[A-Z]\w*(Error|Exception): ")
 # is attached on the next render, which the rendered-text check below verifies, so this one
 # message is not counted as a page error.
 KNOWN_MYST_ERROR = "Host is not attached."
+
+
+def _known_error(e) -> bool:
+    """The page errors these tests tolerate, each from a library and explained here.
+
+    Besides jupyterlab-myst's above: when Run All re-runs a chapter with two widgets
+    (chapter 5), the ipywidgets manager (jupyterlab-manager's ``create_view``, called by
+    anywidget's view) once reads ``.then`` of a view that a re-rendered output has already
+    dropped. Every widget still renders and responds, which the chapter test checks by
+    counting the live widgets."""
+    stack = e.stack or ""
+    return str(e) == KNOWN_MYST_ERROR or (
+        "reading 'then'" in str(e) and "create_view" in stack and "jupyterlab-manager" in stack)
 # every cell rendered (no windowing), and no news pop-up over the page
 SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
@@ -119,7 +132,7 @@ def notebook_page(lab, name: str):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             errors = []
-            page.on("pageerror", lambda e: str(e) == KNOWN_MYST_ERROR or errors.append(str(e)))
+            page.on("pageerror", lambda e: _known_error(e) or errors.append(f"{e} @ {(e.stack or '')[:600]}"))
             # a fresh workspace of its own: the default one would reopen the notebooks of
             # earlier tests, and the new one could open behind them
             workspace = "t" + secrets.token_hex(4)
@@ -240,7 +253,14 @@ def test_chapter_prose_renders_without_raw_markup_after_run_all(lab, chapter):
         assert len(texts) >= n_markdown, (len(texts), n_markdown)
         problems = markdown_problems(texts)
         assert not problems, f"{chapter} in JupyterLab:\n" + "\n".join(problems[:20])
+        widgets = sum("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                      for c in json.loads((BOOK / chapter).read_text())["cells"] for o in c.get("outputs", []))
+        live = page.locator(".jp-OutputArea-output .lstm-w")
+        if widgets:
+            live.nth(widgets - 1).wait_for(timeout=30_000)
+        assert live.count() == widgets, (live.count(), widgets)
         assert not errors, errors
         # leave the kernel to no one: the next chapter gets the machine to itself
         page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Shut Down Kernel").first.click()
+
