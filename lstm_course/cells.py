@@ -11,8 +11,9 @@ A cell module (``rnn``, ``lstm``, ``gru``, ``variants``) provides, for its cell 
         -> Forward(hs, state[, cache][, gates])      named fields; each flag adds one
     X_backward(dhs, cache, dstate=None)      -> dx, dp, dstate_0
 
-``state`` is ``h: (B, H)`` for the RNN and the GRU and the pair ``(h, c)`` for the LSTM
-family; ``dstate`` has the same form. A cell's extra option comes after ``p``: the
+``state`` is ``h: (B, H)`` for the RNN, the GRU and the Clockwork RNN, the pair ``(h, c)``
+for the LSTM family and a list of pairs, one per layer, for the Depth-Gated LSTM's stack;
+``dstate`` has the same form. A cell's extra option comes after ``p``: the
 GRU's ``form``, the Clockwork RNN's step number ``t``. ``x: (B, T, D)`` is batch-first
 at the boundary; inside, every loop runs time-major over ``x_tm: (T, B, D)``.
 
@@ -28,7 +29,8 @@ from collections import namedtuple
 
 import numpy as np
 
-__all__ = ["forward_result", "run_steps", "backprop_steps", "stack_gates", "batch_major", "time_major"]
+__all__ = ["forward_result", "run_steps", "backprop_steps", "stack_gates", "batch_major", "time_major",
+           "map_arrays"]
 
 _RESULTS = {fields: namedtuple("Forward", fields)
             for fields in [("hs", "state"), ("hs", "state", "cache"), ("hs", "state", "gates"),
@@ -74,7 +76,9 @@ def stack_gates(gates: list) -> dict:
 
 
 def _add(dstate, dh_t):
-    """Add the loss's gradient dL/dh_t to a state gradient (dh or (dh, dc))."""
+    """Add the loss's gradient dL/dh_t to a state gradient (dh, (dh, dc) or a stack's list of them)."""
+    if isinstance(dstate, list):  # a stack of layers: the output is the top layer's h
+        return dstate[:-1] + [_add(dstate[-1], dh_t)]
     if isinstance(dstate, tuple):
         return (dstate[0] + dh_t, dstate[1])
     return dstate + dh_t
@@ -85,11 +89,27 @@ def _arrays(p) -> list[str]:
     return [f for f in p._fields if isinstance(getattr(p, f), np.ndarray)]
 
 
-def backprop_steps(step_backward, dhs_tm: np.ndarray, x_tm: np.ndarray, states, dstate, p, *option):
+def map_arrays(fn, p, *others):
+    """``fn`` applied to the arrays of params ``p`` (and the matching arrays of ``others``).
+
+    Nested params (a stack's layers) are mapped through; other fields (the RNN's
+    nonlinearity, the Clockwork RNN's periods) are kept from ``p``.
+    """
+    if isinstance(p, np.ndarray):
+        return fn(p, *others)
+    if isinstance(p, tuple):
+        mapped = [map_arrays(fn, *fields) for fields in zip(p, *others)]
+        return p._make(mapped) if hasattr(p, "_make") else tuple(mapped)
+    return p
+
+
+def backprop_steps(step_backward, dhs_tm: np.ndarray, x_tm: np.ndarray, states, dstate, p, *option,
+                   clock: bool = False):
     """Backpropagation through time by chaining a cell's unchecked step backward.
 
     dhs_tm: (T, B, H), the loss's gradients dL/dh_t; states[t] is the state *before*
     step t (``s_0 .. s_{T-1}``); dstate: the gradient reaching the final state.
+    ``clock=True`` passes the step number (from 1) after the option: the Clockwork RNN's.
     Returns ``dx_tm (T, B, D)``, the parameter gradients summed over the steps, and
     the gradient reaching the initial state.
     """
@@ -97,6 +117,7 @@ def backprop_steps(step_backward, dhs_tm: np.ndarray, x_tm: np.ndarray, states, 
     dp = None
     for t in reversed(range(len(x_tm))):
         dstate = _add(dstate, dhs_tm[t])  # dL/dh_t: from the loss and from step t+1
-        dx_tm[t], dp_t, dstate = step_backward(dstate, x_tm[t], states[t], p, *option)
-        dp = dp_t if dp is None else dp_t._replace(**{f: getattr(dp, f) + getattr(dp_t, f) for f in _arrays(dp_t)})
+        step = option + ((t + 1,) if clock else ())
+        dx_tm[t], dp_t, dstate = step_backward(dstate, x_tm[t], states[t], p, *step)
+        dp = dp_t if dp is None else map_arrays(np.add, dp, dp_t)
     return dx_tm, dp, dstate
