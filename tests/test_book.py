@@ -11,9 +11,13 @@ from __future__ import annotations
 import html.parser
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import student_edition  # noqa: E402
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -227,22 +231,6 @@ def test_stored_prose_results_are_the_glued_values(nb_path):
                           + "\n".join(problems))
 
 
-def _solution_regions(nb: dict) -> list[bool]:
-    """For each cell, whether it starts inside a ``solution-start`` ... ``solution-end`` region.
-
-    A Markdown cell may close one region and open the next; the state after a cell is set
-    by its last marker.
-    """
-    inside, flags = False, []
-    for cell in nb["cells"]:
-        flags.append(inside)
-        if cell["cell_type"] == "markdown":
-            markers = re.findall(r"\{solution-(start|end)\}", _source(cell))
-            if markers:
-                inside = markers[-1] == "start"
-    return flags
-
-
 def _top_level_names(code: str) -> set[str]:
     import ast
 
@@ -268,7 +256,7 @@ def solution_problems(nb: dict) -> list[str]:
     uses its own names, so running every cell keeps the student's answer), and its source
     starts collapsed in JupyterLab (``metadata.jupyter.source_hidden``).
     """
-    flags = _solution_regions(nb)
+    flags = student_edition.in_solution(nb["cells"])
     students: set[str] = set()
     for cell, in_solution in zip(nb["cells"], flags):
         if cell["cell_type"] == "code" and not in_solution and "NotImplementedError" in _source(cell):

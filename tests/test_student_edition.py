@@ -33,13 +33,11 @@ def _defined(code: str) -> set[str]:
 
 def _solution_sources(nb) -> tuple[list[str], set[str]]:
     """The code of every solution cell, and the functions only solutions define."""
-    inside, code, in_solutions, elsewhere = False, [], set(), set()
-    for cell in nb.cells:
+    code, in_solutions, elsewhere = [], set(), set()
+    for cell, inside in zip(nb.cells, student_edition.in_solution(nb.cells)):
         if cell.cell_type == "markdown":
-            markers = re.findall(r"\{solution-(start|end)\}", cell.source)
-            if markers:
-                inside = markers[-1] == "start"
-        elif inside:
+            continue
+        if inside:
             code.append(cell.source)
             in_solutions |= _defined(cell.source)
         else:

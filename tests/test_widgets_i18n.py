@@ -57,21 +57,32 @@ def _skip_template(src: str, i: int) -> int:
     return i + 1
 
 
+PAIRS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _skip_literal_or_comment(src: str, i: int) -> int | None:
+    """The index after the string, template or comment that starts at ``i``; None if none does."""
+    c = src[i]
+    if c in "'\"":
+        return _skip_string(src, i)
+    if c == "`":
+        return _skip_template(src, i)
+    if src.startswith("//", i):
+        return src.index("\n", i)
+    if src.startswith("/*", i):
+        return src.index("*/", i) + 2
+    return None
+
+
 def _skip_code(src: str, i: int, close: str) -> int:
     """Scan code from ``i`` to the bracket ``close`` that ends it: the index after it."""
-    pairs = {"(": ")", "[": "]", "{": "}"}
     while i < len(src):
         c = src[i]
-        if c in "'\"":
-            i = _skip_string(src, i)
-        elif c == "`":
-            i = _skip_template(src, i)
-        elif src.startswith("//", i):
-            i = src.index("\n", i)
-        elif src.startswith("/*", i):
-            i = src.index("*/", i) + 2
-        elif c in pairs:
-            i = _skip_code(src, i + 1, pairs[c])
+        skipped = _skip_literal_or_comment(src, i)
+        if skipped is not None:
+            i = skipped
+        elif c in PAIRS:
+            i = _skip_code(src, i + 1, PAIRS[c])
         elif c == close:
             return i + 1
         else:
@@ -83,20 +94,16 @@ def literals(src: str, start: int = 0, stop: int | None = None, top_only: bool =
     """``(index, literal source)`` of the string and template literals in ``src[start:stop]``;
     ``top_only``: only those outside any bracket opened inside the range."""
     stop = len(src) if stop is None else stop
-    pairs = {"(": ")", "[": "]", "{": "}"}
     i, out = start, []
     while i < stop:
         c = src[i]
-        if c in "'\"`":
-            j = _skip_string(src, i) if c != "`" else _skip_template(src, i)
-            out.append((i, src[i:j]))
-            i = j
-        elif src.startswith("//", i):
-            i = src.index("\n", i)
-        elif src.startswith("/*", i):
-            i = src.index("*/", i) + 2
-        elif c in pairs and top_only:
-            i = _skip_code(src, i + 1, pairs[c])
+        skipped = _skip_literal_or_comment(src, i)
+        if skipped is not None:
+            if c in "'\"`":
+                out.append((i, src[i:skipped]))
+            i = skipped
+        elif c in PAIRS and top_only:
+            i = _skip_code(src, i + 1, PAIRS[c])
         else:
             i += 1
     return out
@@ -104,15 +111,13 @@ def literals(src: str, start: int = 0, stop: int | None = None, top_only: bool =
 
 def _expression_end(src: str, i: int) -> int:
     """From ``i``, the end of one expression: the first , ; ) ] or } outside brackets and literals."""
-    pairs = {"(": ")", "[": "]", "{": "}"}
     while i < len(src):
         c = src[i]
-        if c in "'\"":
-            i = _skip_string(src, i)
-        elif c == "`":
-            i = _skip_template(src, i)
-        elif c in pairs:
-            i = _skip_code(src, i + 1, pairs[c])
+        skipped = _skip_literal_or_comment(src, i)
+        if skipped is not None:
+            i = skipped
+        elif c in PAIRS:
+            i = _skip_code(src, i + 1, PAIRS[c])
         elif c in ",;)]}":
             return i
         else:

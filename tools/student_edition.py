@@ -47,6 +47,22 @@ _MARKER = re.compile(r"^(?P<fence>:{3,}|`{3,})\{solution-(?P<kind>start|end)\}[^
                      re.MULTILINE | re.DOTALL)
 
 
+def in_solution(cells) -> list[bool]:
+    """For each cell (nbformat or JSON dict), whether it starts inside a solution region.
+
+    A Markdown cell may close one region and open the next; its last marker sets the state
+    for the cells after it."""
+    inside, flags = False, []
+    for cell in cells:
+        flags.append(inside)
+        if cell["cell_type"] == "markdown":
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            markers = re.findall(r"\{solution-(start|end)\}", source)
+            if markers:
+                inside = markers[-1] == "start"
+    return flags
+
+
 def _outside_regions(text: str, inside: bool) -> tuple[str, bool, int]:
     """The parts of a Markdown cell outside solution regions, the state after it, starts seen."""
     kept, pos, starts = [], 0, 0
