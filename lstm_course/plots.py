@@ -20,6 +20,7 @@ from typing import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from .figure_language import keep
 from .style import LINE_CYCLE, MUTED
 
 __all__ = ["state_difference_plot", "accuracy_vs_gap_plot", "gradient_ratio_plot"]
@@ -190,6 +191,7 @@ def gate_heatmaps(gates: Mapping[str, np.ndarray], words: Sequence[str], units: 
         cb = fig.colorbar(im, ax=ax, pad=0.01, fraction=0.03)
         cb.ax.tick_params(labelsize=7)
     axes[-1].set_xticks(np.arange(T), list(words), rotation=90, fontsize=8)
+    keep(fig, words)   # the sentence the model read: English in every edition
     return fig
 
 

@@ -334,3 +334,35 @@ def test_vietnamese_images_have_vietnamese_alt_text(built_site):
         same = {(i.get("alt") or "").strip() for i in alts_vi.images} & {(i.get("alt") or "").strip() for i in alts_en.images}
         problems += [f"{page.relative_to(html_dir)}: {alt[:70]!r}" for alt in sorted(same) if len(alt) > 20]
     assert not problems, "figures described in English on Vietnamese pages:\n" + "\n".join(problems)
+
+
+def test_vietnamese_pages_show_the_figures_drawn_in_vietnamese(built_site):
+    """A figure with words is shown on the Vietnamese page in its translated drawing, and on
+    the English page in the English one (``lstm_course.figure_language``; myst-nb names an
+    output image by the SHA-256 of its bytes)."""
+    import hashlib
+
+    from lstm_course.figure_language import KEY, decode
+
+    html_dir, failure_log = built_site
+    assert not failure_log, failure_log[-3000:]
+    problems, checked = [], 0
+    for nb_path in _notebooks():
+        rel = nb_path.relative_to(BOOK).with_suffix(".html")
+        pages = {}
+        for lang, page in (("en", html_dir / rel), ("vi", html_dir / "vi" / rel)):
+            collector = _ImgCollector()
+            collector.feed(page.read_text(encoding="utf-8"))
+            pages[lang] = " ".join(i.get("src", "") for i in collector.images)
+        for index, cell in enumerate(json.loads(nb_path.read_text(encoding="utf-8"))["cells"]):
+            for out in cell.get("outputs", []):
+                record = out.get("metadata", {}).get("image/png", {}).get(KEY) or {}
+                if not (record.get("vi") or {}).get("data"):
+                    continue
+                checked += 1
+                en = hashlib.sha256(decode(out["data"]["image/png"])).hexdigest()
+                vi = hashlib.sha256(decode(record["vi"]["data"])).hexdigest()
+                if not (vi in pages["vi"] and en not in pages["vi"] and en in pages["en"] and vi not in pages["en"]):
+                    problems.append(f"{rel} cell {index}")
+    assert checked > 20, f"only {checked} figures with words found"
+    assert not problems, "figures not in their page's language:\n" + "\n".join(problems)

@@ -146,3 +146,54 @@ def test_translations_keep_roles_maths_and_code():
 def test_kept_parts_check_can_fail():
     english = "See {ref}`the step <ex-step>` where $h_t$ is `lstm_step`'s {eval}`glued.n` output."
     assert _kept_parts(english) == {"{eval}`glued.n`", "$h_t$", "`lstm_step`", "ex-step"}
+
+
+def _figure_outputs():
+    """``(notebook, cell index, output)`` of every stored image output of the book."""
+    import nbformat
+
+    for nb_path in sorted(BOOK.rglob("*.ipynb")):
+        if "_build" in nb_path.parts or ".ipynb_checkpoints" in nb_path.parts:
+            continue
+        for index, cell in enumerate(nbformat.read(nb_path, as_version=4).cells):
+            for output in cell.get("outputs", []):
+                if "image/png" in output.get("data", {}):
+                    yield nb_path.relative_to(BOOK), index, output
+
+
+def test_every_stored_figure_carries_its_words():
+    """Every figure was shown with ``figure_language.install()`` active, so the
+    Vietnamese build has its words (and their translated drawing) to use."""
+    from lstm_course.figure_language import KEY
+
+    missing = [f"{rel} cell {index}" for rel, index, output in _figure_outputs()
+               if KEY not in output.get("metadata", {}).get("image/png", {})]
+    assert not missing, ("figures without their words (call figure_language.install() in the "
+                         "notebook's first cell, then execute it again):\n" + "\n".join(missing))
+
+
+def test_stored_figures_are_drawn_with_the_current_translations():
+    """A figure whose words' translations changed since it was drawn shows the old ones on
+    the Vietnamese site: execute its notebook again with ``tools/execute_notebooks.py``."""
+    from lstm_course.figure_language import KEY, catalog, stale
+
+    table = catalog("vi", BOOK / "locales")
+    problems = []
+    for rel, index, output in _figure_outputs():
+        record = output.get("metadata", {}).get("image/png", {}).get(KEY)
+        if record and (old := stale(record, "vi", table)):
+            problems.append(f"{rel} cell {index}: {old[:3]}")
+    assert not problems, ("figures drawn with missing or older translations (translate them in "
+                          "figure_text.po, then run tools/execute_notebooks.py on the notebook):\n"
+                          + "\n".join(problems))
+
+
+def test_figure_text_translations_keep_their_numbers():
+    """A figure's numbers stay in its translation, in order: that is how a text whose
+    numbers came out otherwise on another machine still finds its translation
+    (``figure_language.translate``)."""
+    from lstm_course.figure_language import CATALOG, numbers
+
+    problems = [f"{m.id!r} -> {m.string!r}" for m in _read(CATALOGS / f"{CATALOG}.po")
+                if m.id and m.string and numbers(m.id) != numbers(m.string)]
+    assert not problems, "\n".join(problems)

@@ -17,7 +17,10 @@ translated and none is fuzzy.
 The alt text of the notebooks' figures (``metadata.mystnb.image.alt``) never reaches
 Sphinx's messages, because myst-nb turns outputs into images after the translation step.
 So ``--pot`` also writes those texts to ``figures.pot``, and ``book/_ext/course_i18n.py``
-replaces each figure's alt text from ``figures.po`` on the translated pages.
+replaces each figure's alt text from ``figures.po`` on the translated pages. The words
+drawn inside the figures go to ``figure_text.pot``: the kernel draws every figure again
+with their translations from ``figure_text.po`` and stores it beside the English one
+(``lstm_course/figure_language.py``), and the Vietnamese build shows that copy.
 
 ``--execute off`` builds from the stored outputs without running anything (the tests do
 this on a copy of the book).
@@ -90,34 +93,61 @@ def build(book: Path, execute: str | None = None, seconds: dict | None = None) -
 FIGURES = "figures"
 
 
-def figure_alts(book: Path) -> list[tuple[str, str]]:
-    """``(alt text, notebook)`` of every figure whose cell sets ``mystnb.image.alt``."""
+def _notebooks(book: Path) -> list[Path]:
+    return sorted(p for p in book.rglob("*.ipynb")
+                  if "_build" not in p.parts and ".ipynb_checkpoints" not in p.parts)
+
+
+def figure_alts(book: Path) -> list[tuple[str, str, int]]:
+    """``(alt text, notebook, cell index)`` of every figure whose cell sets ``mystnb.image.alt``."""
     import nbformat
 
     found = []
-    for nb_path in sorted(book.rglob("*.ipynb")):
-        if "_build" in nb_path.parts or ".ipynb_checkpoints" in nb_path.parts:
-            continue
-        for cell in nbformat.read(nb_path, as_version=4).cells:
+    for nb_path in _notebooks(book):
+        for index, cell in enumerate(nbformat.read(nb_path, as_version=4).cells):
             alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
             if alt:
-                found.append((alt, nb_path.relative_to(book).as_posix()))
+                found.append((alt, nb_path.relative_to(book).as_posix(), index))
     return found
 
 
-def write_figures_pot(book: Path, pot_dir: Path) -> Path:
-    """``figures.pot``: one message per figure alt text of the book's notebooks."""
+def figure_words(book: Path) -> list[tuple[str, str, int]]:
+    """``(word, notebook, cell index)`` of every word drawn inside the notebooks' stored figures.
+
+    Each figure output records its English words (``lstm_course.figure_language``), so
+    this reads the notebooks as last executed: run ``tools/execute_notebooks.py`` first
+    when figures changed."""
+    import nbformat
+
+    from lstm_course.figure_language import stored_records
+
+    found = []
+    for nb_path in _notebooks(book):
+        for index, record in stored_records(nbformat.read(nb_path, as_version=4)):
+            found += [(word, nb_path.relative_to(book).as_posix(), index) for word in record["words"]]
+    return found
+
+
+def _write_pot(pot_dir: Path, name: str, messages: list[tuple[str, str, int]]) -> Path:
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
-    catalog = Catalog(project="LSTM course figures")
-    for alt, source in figure_alts(book):
-        catalog.add(alt, locations=[(source, 0)])
+    catalog = Catalog(project=f"LSTM course {name}")
+    for message, source, index in messages:
+        catalog.add(message, locations=[(source, index)])
     pot_dir.mkdir(parents=True, exist_ok=True)
-    path = pot_dir / f"{FIGURES}.pot"
+    path = pot_dir / f"{name}.pot"
     with path.open("wb") as f:
         write_po(f, catalog, width=0, omit_header=False)
     return path
+
+
+def write_figures_pot(book: Path, pot_dir: Path) -> list[Path]:
+    """``figures.pot`` (the figures' alt text) and ``figure_text.pot`` (the words drawn in them)."""
+    from lstm_course.figure_language import CATALOG
+
+    return [_write_pot(pot_dir, FIGURES, figure_alts(book)),
+            _write_pot(pot_dir, CATALOG, figure_words(book))]
 
 
 def extract(book: Path) -> None:

@@ -28,7 +28,7 @@ import anywidget
 import numpy as np
 import traitlets
 
-from .. import diagrams
+from .. import diagrams, figure_language
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 _IMPORT_COMMON = re.compile(r'^import \{[^}]*\} from "\./common\.js";\n', re.M)
@@ -94,13 +94,14 @@ class CourseWidget(anywidget.AnyWidget):
                 out[name] = getattr(self, name)
         return out
 
-    def mount_html(self) -> str:
+    def mount_html(self, fallback: str | None = None) -> str:
+        """The inert mount point the website's script fills; ``fallback`` replaces ``_fallback``."""
         volatile = self.course_state(volatile=True)
         attrs = (f'class="lstm-widget" data-lstm-module="{self._module}" '
                  f'data-state="{html.escape(state_json(self.course_state(volatile=False)))}"')
         if volatile:
             attrs += f' data-volatile="{html.escape(state_json(volatile))}"'
-        return f"<div {attrs}><p>{html.escape(self._fallback)}</p></div>"
+        return f"<div {attrs}><p>{html.escape(fallback or self._fallback)}</p></div>"
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._repr_keys)
@@ -112,4 +113,7 @@ class CourseWidget(anywidget.AnyWidget):
             return None
         data, metadata = bundle
         data = {**data, "text/plain": repr(self), "text/html": self.mount_html()}
-        return data, metadata
+        # the description in the Vietnamese edition's words (lstm_course.figure_language)
+        record = figure_language.text_record(
+            [self._fallback], lambda used: self.mount_html(used.get(self._fallback)))
+        return data, {**(metadata or {}), "text/html": {figure_language.KEY: record}}
