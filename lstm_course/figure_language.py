@@ -99,7 +99,7 @@ def _texts(fig):
 
 def figure_words(fig) -> list[str]:
     """The distinct words drawn in ``fig`` (drawn once first), in drawing order, minus :func:`keep`'s."""
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # lays out the text, tick labels included, on any canvas
     kept = getattr(fig, "lstm_course_keep", set())
     words = dict.fromkeys(t.get_text() for t in _texts(fig))
     return [w for w in words if is_word(w) and w not in kept]

@@ -186,3 +186,14 @@ def test_widget_output_carries_its_translated_description(monkeypatch):
     assert widget._fallback.split(":")[0] in english and "Một tiện ích tương tác." in translated
     # the mount point itself is the same: the website's script fills either
     assert english.split("><p>")[0] == translated.split("><p>")[0]
+
+
+def test_words_of_a_figure_made_without_pyplot():
+    """The package's plots build ``Figure`` objects directly (no pyplot canvas to draw on)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    ax = fig.subplots()
+    ax.set_xticks([0, 1], ["forget", "step"])
+    ax.set_title("hidden state")
+    assert sorted(fl.figure_words(fig)) == ["forget", "hidden state", "step"]
