@@ -97,9 +97,14 @@ def _texts(fig):
     return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
 
 
-def figure_words(fig) -> list[str]:
-    """The distinct words drawn in ``fig`` (drawn once first), in drawing order, minus :func:`keep`'s."""
-    fig.draw_without_rendering()  # lays out the text, tick labels included, on any canvas
+def figure_words(fig, laid_out: bool = False) -> list[str]:
+    """The distinct words drawn in ``fig``, in drawing order, minus :func:`keep`'s.
+
+    The figure is laid out first (tick labels are written at draw time), unless
+    ``laid_out`` says it was just drawn, as when the kernel has printed its PNG.
+    """
+    if not laid_out:
+        fig.draw_without_rendering()  # on any canvas, pyplot's or none
     kept = getattr(fig, "lstm_course_keep", set())
     words = dict.fromkeys(t.get_text() for t in _texts(fig))
     return [w for w in words if is_word(w) and w not in kept]
@@ -198,9 +203,10 @@ def text_record(words: list[str], render, catalogs: dict[str, dict[str, str]] | 
     return record
 
 
-def translations(fig, draw, catalogs: dict[str, dict[str, str]]) -> dict:
-    """The record for figure ``fig``; ``draw(fig)`` gives its base64 PNG."""
-    return text_record(figure_words(fig), lambda used: _translated(fig, used, draw), catalogs)
+def translations(fig, draw, catalogs: dict[str, dict[str, str]], laid_out: bool = False) -> dict:
+    """The record for figure ``fig``; ``draw(fig)`` gives its base64 PNG (``laid_out``: see
+    :func:`figure_words`)."""
+    return text_record(figure_words(fig, laid_out), lambda used: _translated(fig, used, draw), catalogs)
 
 
 def _add_translations(catalogs, printer, obj, result):
@@ -210,7 +216,8 @@ def _add_translations(catalogs, printer, obj, result):
     if not isinstance(obj, Figure) or result is None:
         return result
     data, md = result if isinstance(result, tuple) else (result, {})
-    return data, {**(md or {}), KEY: translations(obj, printer, catalogs)}
+    # the figure was just drawn for ``result``: its text is laid out
+    return data, {**(md or {}), KEY: translations(obj, printer, catalogs, laid_out=True)}
 
 
 def install(ip=None, locales: Path = LOCALES) -> None:

@@ -124,16 +124,17 @@ def test_kernel_stores_the_translated_figure(tmp_path):
                                   "figure_language.install()  # a second call changes nothing"),
         nbformat.v4.new_code_cell("%matplotlib inline"),
         nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\n"
-                                  "ax.set_xlabel('step'); ax.set_title('loss')"),
+                                  "ax.set_xlabel('step'); ax.set_title('loss')\n"
+                                  "ax.set_yticks([0, 1], ['gates', '$C_t$'])"),
     ]
     NotebookClient(nb, kernel_name="python3", timeout=120).execute()
     outputs = [o for o in nb.cells[2].outputs if "image/png" in o.get("data", {})]
     assert len(outputs) == 1
     record = outputs[0]["metadata"]["image/png"][fl.KEY]
-    assert sorted(record["words"]) == ["loss", "step"]
+    assert sorted(record["words"]) == ["gates", "loss", "step"]   # tick labels too
     assert record["vi"]["text"] == {"step": "bước"}
     assert record["vi"]["data"] and record["vi"]["data"] != outputs[0]["data"]["image/png"]
-    assert fl.stale(record, "vi", {"step": "bước"}) == ["loss"]
+    assert sorted(fl.stale(record, "vi", {"step": "bước"})) == ["gates", "loss"]
 
 
 def _mime(language: str | None, record: dict | None, mime: str = "image/png"):
