@@ -21,7 +21,7 @@ computed in x's dtype (float32 or float64): parameters and states are cast to it
 ``lstm_step_backward`` its readable backward, one line per equation of the chain rule
 (the version the backpropagation appendix derives).
 ``lstm_forward`` runs the same equations over a whole sequence, written for speed:
-one matmul per step computes ``W . [h_{t-1}, x_t]`` for all four gates, gates stored
+one matmul per step computes ``W . [h_{t-1}, x_t] + b`` for all four gates, gates stored
 gate-major ``(4, T, B, H)`` so each is a contiguous block, results written into
 preallocated buffers (reused when no cache is asked for), and sigma(a) taken as
 (1 + tanh(a/2)) / 2 (the same function as ``activations.sigmoid``, cannot overflow), with
@@ -212,8 +212,8 @@ def _sigmoid_backward_(d: np.ndarray, s: np.ndarray, tmp: np.ndarray) -> None:
 def _forward_loop(x, p: LSTMParams, h0, c0, keep: bool):
     """The time loop of ``lstm_forward``; returns hx, cs, acts, tanh_c.
 
-    hx (T+1, B, H+D): row t holds [h_t, x_{t+1}], the input of step t+1 (the last row
-    has no x), so hx[:, :, :H] is h_0 .. h_T. With ``keep`` every step is kept: cs
+    hx (T+1, B, H+D+1): row t holds [h_t, x_{t+1}, 1], the input of step t+1 (the last
+    row has no x), so hx[:, :, :H] is h_0 .. h_T. With ``keep`` every step is kept: cs
     (T+1, B, H) C_0 .. C_T, acts (4, T, B, H) the activated gates i, f, g, o and tanh_c
     (T, B, H) tanh(C_1) .. tanh(C_T); without, they hold one step and are reused.
     """
@@ -222,27 +222,28 @@ def _forward_loop(x, p: LSTMParams, h0, c0, keep: bool):
     dtype = x.dtype
     # Written for speed: numpy pays a fixed cost per call, more on strided views, and
     # memory that is not in the CPU cache is slow. Hence:
-    # - one matmul per step for W . [h_{t-1}, x_t] of all four gates: hx[t] holds
-    #   [h_{t-1}, x_t] side by side, and W4[k] = W_k^T with W_k = [W_hk | W_ik] (the
-    #   article's W_k, see gate_weights), so hx[t] @ W4 gives every gate's pre-activation;
+    # - one matmul per step for W . [h_{t-1}, x_t] + b of all four gates: hx[t] holds
+    #   [h_{t-1}, x_t, 1] side by side and W4[k] = [W_k | b_k]^T, with the article's W_k =
+    #   [W_hk | W_ik] and b_k (see gate_weights): the bias is the weight of an input that
+    #   is always 1. So hx[t] @ W4 gives every gate's pre-activation;
     # - gate-major layout: acts[k] holds gate k (i, f, g, o), so each gate of each step
     #   is one contiguous (B, H) block;
     # - sigma(a) = (1 + tanh(a/2)) / 2: the rows of the sigmoid gates i, f, o are halved
     #   once here (exact: a power of two), so one tanh per step serves all four gates;
     # - without ``keep``, the buffers of one step are reused: they stay in the CPU cache.
     half = np.array([0.5, 0.5, 1.0, 0.5], dtype=dtype)[:, None, None]  # per gate i, f, g, o
-    W = np.concatenate([p.W_hh, p.W_ih], axis=1).reshape(4, H, H + D)  # W[k] = [W_hk | W_ik]
-    W4 = np.ascontiguousarray(W.transpose(0, 2, 1)) * half  # (4, H+D, H)
-    # The per-step constants as whole (4, B, H) arrays: numpy's loops are a few times
-    # slower when an operand is broadcast.
-    b4 = np.broadcast_to((p.b_ih + p.b_hh).reshape(4, 1, H) * half, (4, B, H)).copy()
+    Wb = np.concatenate([p.W_hh, p.W_ih, (p.b_ih + p.b_hh)[:, None]], axis=1)  # (4H, H+D+1)
+    W4 = np.ascontiguousarray(Wb.reshape(4, H, H + D + 1).transpose(0, 2, 1)) * half  # (4, H+D+1, H)
+    # The constants of the sigmoids as whole (4, B, H) arrays: numpy's loops are a few
+    # times slower when an operand is broadcast.
     scale = np.broadcast_to(half, (4, B, H)).copy()
     shift = scale.copy()
     shift[2] = 0  # tanh(a/2) / 2 + 1/2 = sigma(a) for i, f, o; C~ = tanh(a) stays as it is
-    hx = np.empty((T + 1, B, H + D), dtype=dtype)
+    hx = np.empty((T + 1, B, H + D + 1), dtype=dtype)
+    hx[:, :, -1] = 1  # the bias's input
     hs = hx[:, :, :H]  # h_0 .. h_T
     hs[0] = h0
-    hx[:T, :, H:] = x.transpose(1, 0, 2)  # x_1 .. x_T
+    hx[:T, :, H:H + D] = x.transpose(1, 0, 2)  # x_1 .. x_T
     n = T if keep else 1  # steps held in acts and tanh_c
     acts = np.empty((4, n, B, H), dtype=dtype)
     cs = np.empty((n + 1, B, H), dtype=dtype)  # C_t is cs[t % (n + 1)] (without keep: two slots)
@@ -252,8 +253,7 @@ def _forward_loop(x, p: LSTMParams, h0, c0, keep: bool):
     for t in range(T):
         a = acts[:, t % n]  # (4, B, H): pre-activations, activated in place
         c_prev, c, tc = cs[t % (n + 1)], cs[(t + 1) % (n + 1)], tanh_c[t % n]
-        np.matmul(hx[t], W4, out=a)  # W . [h_{t-1}, x_t] for the four gates
-        a += b4
+        np.matmul(hx[t], W4, out=a)  # W . [h_{t-1}, x_t] + b for the four gates
         i, f, g, o = a
         np.tanh(a, out=a)  # C~_t = tanh(W_C.[h_{t-1}, x_t] + b_C); tanh(a/2) for i, f, o
         a *= scale  # i_t = sigma(W_i.[h_{t-1}, x_t] + b_i), f_t and o_t likewise
@@ -293,7 +293,7 @@ def lstm_forward(x, p: LSTMParams, state=None, return_cache: bool = False, retur
     if return_gates:
         gates = {k: cells.batch_major(acts[n]) for n, k in enumerate(GATES)} | {"c": cells.batch_major(cs[1:])}
     if return_cache:
-        cache = LSTMCache(hx[:T, :, H:], p, hs, cs, acts, tanh_c)  # x_tm and hs_tm: views of hx
+        cache = LSTMCache(hx[:T, :, H:H + D], p, hs, cs, acts, tanh_c)  # x_tm and hs_tm: views of hx
     return cells.forward_result(cells.batch_major(hs[1:]), (hs[T].copy(), cs[T % len(cs)].copy()), cache, gates)
 
 
