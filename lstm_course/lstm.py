@@ -66,7 +66,8 @@ class LSTMParams(NamedTuple):
 
 
 class LSTMCache(NamedTuple):
-    """What ``lstm_backward`` needs from the forward pass. Arrays are time-major."""
+    """What ``lstm_backward`` needs from the forward pass. Arrays are time-major; x_tm and
+    hs_tm are views into one buffer of ``lstm_forward`` (rows [h_t, x_{t+1}, 1]), not contiguous."""
 
     x_tm: np.ndarray  # (T, B, D) the inputs
     params: LSTMParams  # cast to x's dtype
