@@ -21,10 +21,11 @@ computed in x's dtype (float32 or float64): parameters and states are cast to it
 ``lstm_step_backward`` its readable backward, one line per equation of the chain rule
 (the version the backpropagation appendix derives).
 ``lstm_forward`` runs the same equations over a whole sequence, written for speed:
-one matmul projects the inputs of all time steps, one stacked four-gate matmul per
-step, gates stored gate-major ``(4, T, B, H)`` so each is a contiguous block, results
-written into preallocated buffers, and sigma(z) taken in place as (1 + tanh(z/2)) / 2
-(the same function as ``activations.sigmoid``, in one pass that cannot overflow). ``lstm_backward`` is
+one matmul per step computes ``W . [h_{t-1}, x_t] + b`` for all four gates, gates stored
+gate-major ``(4, T, B, H)`` so each is a contiguous block, results written into
+preallocated buffers (reused when no cache is asked for), and sigma(a) taken as
+(1 + tanh(a/2)) / 2 (the same function as ``activations.sigmoid``, cannot overflow), with
+the halving folded into the weights so that one tanh serves all four gates. ``lstm_backward`` is
 backpropagation through time over the cache that ``lstm_forward`` returns, the same
 sums as chaining ``lstm_step_backward`` from the last step to the first, computed in
 place for speed. The tests check that the fast and readable forms agree, that both match ``torch.nn.LSTM`` and that
@@ -65,7 +66,8 @@ class LSTMParams(NamedTuple):
 
 
 class LSTMCache(NamedTuple):
-    """What ``lstm_backward`` needs from the forward pass. Arrays are time-major."""
+    """What ``lstm_backward`` needs from the forward pass. Arrays are time-major; x_tm and
+    hs_tm are views into one buffer of ``lstm_forward`` (rows [h_t, x_{t+1}, 1]), not contiguous."""
 
     x_tm: np.ndarray  # (T, B, D) the inputs
     params: LSTMParams  # cast to x's dtype
@@ -201,20 +203,68 @@ def lstm_step_backward(dstate, x_t, state, p: LSTMParams):
     return dx_t, dp, (dh_prev, dc_prev)
 
 
-def _sigmoid_(z: np.ndarray) -> np.ndarray:
-    """sigma(z) in place, as (1 + tanh(z / 2)) / 2: one transcendental pass, no overflow."""
-    z *= 0.5
-    np.tanh(z, out=z)
-    z *= 0.5
-    z += 0.5
-    return z
-
-
 def _sigmoid_backward_(d: np.ndarray, s: np.ndarray, tmp: np.ndarray) -> None:
     """d *= s * (1 - s) in place, with s = sigma(z) the cached output."""
     np.subtract(1, s, out=tmp)
     tmp *= s
     d *= tmp
+
+
+def _forward_loop(x, p: LSTMParams, h0, c0, keep: bool):
+    """The time loop of ``lstm_forward``; returns hx, cs, acts, tanh_c.
+
+    hx (T+1, B, H+D+1): row t holds [h_t, x_{t+1}, 1], the input of step t+1 (the last
+    row has no x), so hx[:, :, :H] is h_0 .. h_T. With ``keep`` every step is kept: cs
+    (T+1, B, H) C_0 .. C_T, acts (4, T, B, H) the activated gates i, f, g, o and tanh_c
+    (T, B, H) tanh(C_1) .. tanh(C_T); without, they hold one step and are reused.
+    """
+    B, T, D = x.shape
+    H = h0.shape[1]
+    dtype = x.dtype
+    # Written for speed: numpy pays a fixed cost per call, more on strided views, and
+    # memory that is not in the CPU cache is slow. Hence:
+    # - one matmul per step for W . [h_{t-1}, x_t] + b of all four gates: hx[t] holds
+    #   [h_{t-1}, x_t, 1] side by side and W4[k] = [W_k | b_k]^T, with the article's W_k =
+    #   [W_hk | W_ik] and b_k (see gate_weights): the bias is the weight of an input that
+    #   is always 1. So hx[t] @ W4 gives every gate's pre-activation;
+    # - gate-major layout: acts[k] holds gate k (i, f, g, o), so each gate of each step
+    #   is one contiguous (B, H) block;
+    # - sigma(a) = (1 + tanh(a/2)) / 2: the rows of the sigmoid gates i, f, o are halved
+    #   once here (exact: a power of two), so one tanh per step serves all four gates;
+    # - without ``keep``, the buffers of one step are reused: they stay in the CPU cache.
+    half = np.array([0.5, 0.5, 1.0, 0.5], dtype=dtype)[:, None, None]  # per gate i, f, g, o
+    Wb = np.concatenate([p.W_hh, p.W_ih, (p.b_ih + p.b_hh)[:, None]], axis=1)  # (4H, H+D+1)
+    W4 = np.ascontiguousarray(Wb.reshape(4, H, H + D + 1).transpose(0, 2, 1)) * half  # (4, H+D+1, H)
+    # The constants of the sigmoids as whole (4, B, H) arrays: numpy's loops are a few
+    # times slower when an operand is broadcast.
+    scale = np.broadcast_to(half, (4, B, H)).copy()
+    shift = scale.copy()
+    shift[2] = 0  # tanh(a/2) / 2 + 1/2 = sigma(a) for i, f, o; C~ = tanh(a) stays as it is
+    hx = np.empty((T + 1, B, H + D + 1), dtype=dtype)
+    hx[:, :, -1] = 1  # the bias's input
+    hs = hx[:, :, :H]  # h_0 .. h_T
+    hs[0] = h0
+    hx[:T, :, H:H + D] = x.transpose(1, 0, 2)  # x_1 .. x_T
+    n = T if keep else 1  # steps held in acts and tanh_c
+    acts = np.empty((4, n, B, H), dtype=dtype)
+    cs = np.empty((n + 1, B, H), dtype=dtype)  # C_t is cs[t % (n + 1)] (without keep: two slots)
+    tanh_c = np.empty((n, B, H), dtype=dtype)
+    ig = np.empty((B, H), dtype=dtype)
+    cs[0] = c0
+    for t in range(T):
+        a = acts[:, t % n]  # (4, B, H): pre-activations, activated in place
+        c_prev, c, tc = cs[t % (n + 1)], cs[(t + 1) % (n + 1)], tanh_c[t % n]
+        np.matmul(hx[t], W4, out=a)  # W . [h_{t-1}, x_t] + b for the four gates
+        i, f, g, o = a
+        np.tanh(a, out=a)  # C~_t = tanh(W_C.[h_{t-1}, x_t] + b_C); tanh(a/2) for i, f, o
+        a *= scale  # i_t = sigma(W_i.[h_{t-1}, x_t] + b_i), f_t and o_t likewise
+        a += shift
+        np.multiply(f, c_prev, out=c)  # C_t = f_t * C_{t-1} + i_t * C~_t
+        np.multiply(i, g, out=ig)
+        c += ig
+        np.tanh(c, out=tc)  # h_t = o_t * tanh(C_t)
+        np.multiply(o, tc, out=hs[t + 1])
+    return hx, cs, acts, tanh_c
 
 
 def lstm_forward(x, p: LSTMParams, state=None, return_cache: bool = False, return_gates: bool = False):
@@ -237,42 +287,15 @@ def lstm_forward(x, p: LSTMParams, state=None, return_cache: bool = False, retur
     p, D, H = _check_params(p, x.dtype)
     B, T, _ = V.check_input_size(x, "x", D).shape
     h0, c0 = V.check_lstm_state(state, B, H, x.dtype)
+    hx, cs, acts, tanh_c = _forward_loop(x, p, h0, c0, keep=return_cache or return_gates)
+    hs = hx[:, :, :H]  # (T+1, B, H) h_0 .. h_T
 
-    # Gate-major layout: z[k] holds gate k (i, f, g, o) for every step, so each gate of
-    # each step is one contiguous (B, H) block (elementwise numpy is several times slower
-    # on strided column slices). W_hh4[k] = W_hk^T, so h @ W_hh4 gives all four gates.
-    W_ih4 = np.ascontiguousarray(p.W_ih.reshape(4, H, D).transpose(0, 2, 1))  # (4, D, H)
-    W_hh4 = np.ascontiguousarray(p.W_hh.reshape(4, H, H).transpose(0, 2, 1))  # (4, H, H)
-    b4 = (p.b_ih + p.b_hh).reshape(4, 1, 1, H)
-    x_tm = np.ascontiguousarray(x.transpose(1, 0, 2))  # (T, B, D)
-    # Input projection of all time steps at once (one matmul per gate), biases folded in.
-    z = np.matmul(x_tm.reshape(T * B, D), W_ih4).reshape(4, T, B, H)  # (4, T, B, H)
-    z += b4
-    hs = np.empty((T + 1, B, H), dtype=x.dtype)  # h_0 .. h_T
-    cs = np.empty((T + 1, B, H), dtype=x.dtype)  # c_0 .. c_T
-    tanh_c = np.empty((T, B, H), dtype=x.dtype)
-    hW = np.empty((4, B, H), dtype=x.dtype)  # h_{t-1} W_h?^T for the four gates
-    ig = np.empty((B, H), dtype=x.dtype)
-    hs[0], cs[0] = h0, c0
-    for t in range(T):
-        a = z[:, t]  # (4, B, H): pre-activations, activated in place
-        np.matmul(hs[t], W_hh4, out=hW)  # the recurrent term of all four gates, one call
-        a += hW
-        i, f, g, o = a
-        _sigmoid_(a[:2])  # i_t = sigma(W_i.[h_{t-1}, x_t] + b_i), f_t likewise
-        np.tanh(g, out=g)  # C~_t = tanh(W_C.[h_{t-1}, x_t] + b_C)
-        _sigmoid_(o)  # o_t = sigma(W_o.[h_{t-1}, x_t] + b_o)
-        np.multiply(f, cs[t], out=cs[t + 1])  # C_t = f_t * C_{t-1} + i_t * C~_t
-        np.multiply(i, g, out=ig)
-        cs[t + 1] += ig
-        np.tanh(cs[t + 1], out=tanh_c[t])  # h_t = o_t * tanh(C_t)
-        np.multiply(o, tanh_c[t], out=hs[t + 1])
-
-    gates = None
+    gates = cache = None
     if return_gates:
-        gates = {k: cells.batch_major(z[n]) for n, k in enumerate(GATES)} | {"c": cells.batch_major(cs[1:])}
-    return cells.forward_result(cells.batch_major(hs[1:]), (hs[T].copy(), cs[T].copy()),
-                                LSTMCache(x_tm, p, hs, cs, z, tanh_c) if return_cache else None, gates)
+        gates = {k: cells.batch_major(acts[n]) for n, k in enumerate(GATES)} | {"c": cells.batch_major(cs[1:])}
+    if return_cache:
+        cache = LSTMCache(hx[:T, :, H:H + D], p, hs, cs, acts, tanh_c)  # x_tm and hs_tm: views of hx
+    return cells.forward_result(cells.batch_major(hs[1:]), (hs[T].copy(), cs[T % len(cs)].copy()), cache, gates)
 
 
 def lstm_backward(dhs, cache: LSTMCache, dstate=None):
