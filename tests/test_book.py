@@ -366,3 +366,29 @@ def test_vietnamese_pages_show_the_figures_drawn_in_vietnamese(built_site):
                     problems.append(f"{rel} cell {index}")
     assert checked > 20, f"only {checked} figures with words found"
     assert not problems, "figures not in their page's language:\n" + "\n".join(problems)
+
+
+def test_vietnamese_pages_describe_the_widgets_in_vietnamese(built_site):
+    """A widget's description for readers without JavaScript (inside its mount point) is the
+    translated one on the Vietnamese page, the English one on the English page."""
+    import html as html_lib
+
+    from lstm_course.figure_language import KEY
+
+    html_dir, failure_log = built_site
+    assert not failure_log, failure_log[-3000:]
+    problems, checked = [], 0
+    for nb_path in _notebooks():
+        rel = nb_path.relative_to(BOOK).with_suffix(".html")
+        en_page = (html_dir / rel).read_text(encoding="utf-8")
+        vi_page = (html_dir / "vi" / rel).read_text(encoding="utf-8")
+        for index, cell in enumerate(json.loads(nb_path.read_text(encoding="utf-8"))["cells"]):
+            for out in cell.get("outputs", []):
+                record = out.get("metadata", {}).get("text/html", {}).get(KEY) or {}
+                for english, vietnamese in ((record.get("vi") or {}).get("text") or {}).items():
+                    checked += 1
+                    en, vi = html_lib.escape(english), html_lib.escape(vietnamese)
+                    if not (vi in vi_page and en not in vi_page and en in en_page):
+                        problems.append(f"{rel} cell {index}: {english[:50]!r}")
+    assert checked >= 7, f"only {checked} widget descriptions found"
+    assert not problems, "widget descriptions not in their page's language:\n" + "\n".join(problems)
