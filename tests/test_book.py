@@ -336,34 +336,45 @@ def test_vietnamese_images_have_vietnamese_alt_text(built_site):
     assert not problems, "figures described in English on Vietnamese pages:\n" + "\n".join(problems)
 
 
+def _translated_outputs(html_dir: Path, mime: str):
+    """``(page, index, output, record, pages)`` for every stored ``mime`` output whose
+    ``figure_language`` record has a Vietnamese rendering; ``pages`` maps "en" and "vi" to
+    the built HTML of the output's page."""
+    from lstm_course.figure_language import KEY
+
+    for nb_path in _notebooks():
+        rel = nb_path.relative_to(BOOK).with_suffix(".html")
+        pages = {"en": (html_dir / rel).read_text(encoding="utf-8"),
+                 "vi": (html_dir / "vi" / rel).read_text(encoding="utf-8")}
+        for index, cell in enumerate(json.loads(nb_path.read_text(encoding="utf-8"))["cells"]):
+            for out in cell.get("outputs", []):
+                record = out.get("metadata", {}).get(mime, {}).get(KEY) or {}
+                if (record.get("vi") or {}).get("data"):
+                    yield rel, index, out, record, pages
+
+
 def test_vietnamese_pages_show_the_figures_drawn_in_vietnamese(built_site):
     """A figure with words is shown on the Vietnamese page in its translated drawing, and on
     the English page in the English one (``lstm_course.figure_language``; myst-nb names an
     output image by the SHA-256 of its bytes)."""
     import hashlib
 
-    from lstm_course.figure_language import KEY, decode
+    from lstm_course.figure_language import decode
 
     html_dir, failure_log = built_site
     assert not failure_log, failure_log[-3000:]
     problems, checked = [], 0
-    for nb_path in _notebooks():
-        rel = nb_path.relative_to(BOOK).with_suffix(".html")
-        pages = {}
-        for lang, page in (("en", html_dir / rel), ("vi", html_dir / "vi" / rel)):
+    for rel, index, out, record, pages in _translated_outputs(html_dir, "image/png"):
+        srcs = {}
+        for lang, page in pages.items():
             collector = _ImgCollector()
-            collector.feed(page.read_text(encoding="utf-8"))
-            pages[lang] = " ".join(i.get("src", "") for i in collector.images)
-        for index, cell in enumerate(json.loads(nb_path.read_text(encoding="utf-8"))["cells"]):
-            for out in cell.get("outputs", []):
-                record = out.get("metadata", {}).get("image/png", {}).get(KEY) or {}
-                if not (record.get("vi") or {}).get("data"):
-                    continue
-                checked += 1
-                en = hashlib.sha256(decode(out["data"]["image/png"])).hexdigest()
-                vi = hashlib.sha256(decode(record["vi"]["data"])).hexdigest()
-                if not (vi in pages["vi"] and en not in pages["vi"] and en in pages["en"] and vi not in pages["en"]):
-                    problems.append(f"{rel} cell {index}")
+            collector.feed(page)
+            srcs[lang] = " ".join(i.get("src", "") for i in collector.images)
+        checked += 1
+        en = hashlib.sha256(decode(out["data"]["image/png"])).hexdigest()
+        vi = hashlib.sha256(decode(record["vi"]["data"])).hexdigest()
+        if not (vi in srcs["vi"] and en not in srcs["vi"] and en in srcs["en"] and vi not in srcs["en"]):
+            problems.append(f"{rel} cell {index}")
     assert checked > 20, f"only {checked} figures with words found"
     assert not problems, "figures not in their page's language:\n" + "\n".join(problems)
 
@@ -373,22 +384,14 @@ def test_vietnamese_pages_describe_the_widgets_in_vietnamese(built_site):
     translated one on the Vietnamese page, the English one on the English page."""
     import html as html_lib
 
-    from lstm_course.figure_language import KEY
-
     html_dir, failure_log = built_site
     assert not failure_log, failure_log[-3000:]
     problems, checked = [], 0
-    for nb_path in _notebooks():
-        rel = nb_path.relative_to(BOOK).with_suffix(".html")
-        en_page = (html_dir / rel).read_text(encoding="utf-8")
-        vi_page = (html_dir / "vi" / rel).read_text(encoding="utf-8")
-        for index, cell in enumerate(json.loads(nb_path.read_text(encoding="utf-8"))["cells"]):
-            for out in cell.get("outputs", []):
-                record = out.get("metadata", {}).get("text/html", {}).get(KEY) or {}
-                for english, vietnamese in ((record.get("vi") or {}).get("text") or {}).items():
-                    checked += 1
-                    en, vi = html_lib.escape(english), html_lib.escape(vietnamese)
-                    if not (vi in vi_page and en not in vi_page and en in en_page):
-                        problems.append(f"{rel} cell {index}: {english[:50]!r}")
+    for rel, index, _, record, pages in _translated_outputs(html_dir, "text/html"):
+        for english, vietnamese in record["vi"]["text"].items():
+            checked += 1
+            en, vi = html_lib.escape(english), html_lib.escape(vietnamese)
+            if not (vi in pages["vi"] and en not in pages["vi"] and en in pages["en"]):
+                problems.append(f"{rel} cell {index}: {english[:50]!r}")
     assert checked >= 7, f"only {checked} widget descriptions found"
     assert not problems, "widget descriptions not in their page's language:\n" + "\n".join(problems)

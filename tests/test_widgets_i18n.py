@@ -74,55 +74,45 @@ def _skip_literal_or_comment(src: str, i: int) -> int | None:
     return None
 
 
-def _skip_code(src: str, i: int, close: str) -> int:
-    """Scan code from ``i`` to the bracket ``close`` that ends it: the index after it."""
-    while i < len(src):
+def _walk(src: str, i: int, stop: int | None = None, into_brackets: bool = False):
+    """``(index, char, end)`` for each place of ``src[i:stop]`` the scanners look at: ``end``
+    is the index after the string, template or comment starting there (None if none does).
+    Literals and comments are stepped over whole, and so are brackets opened on the way,
+    unless ``into_brackets``."""
+    stop = len(src) if stop is None else stop
+    while i < stop:
         c = src[i]
-        skipped = _skip_literal_or_comment(src, i)
-        if skipped is not None:
-            i = skipped
-        elif c in PAIRS:
+        end = _skip_literal_or_comment(src, i)
+        yield i, c, end
+        if end is not None:
+            i = end
+        elif c in PAIRS and not into_brackets:
             i = _skip_code(src, i + 1, PAIRS[c])
-        elif c == close:
-            return i + 1
         else:
             i += 1
+
+
+def _skip_code(src: str, i: int, close: str) -> int:
+    """Scan code from ``i`` to the bracket ``close`` that ends it: the index after it."""
+    for j, c, end in _walk(src, i):
+        if end is None and c == close:
+            return j + 1
     raise ValueError(f"no closing {close!r}")
 
 
 def literals(src: str, start: int = 0, stop: int | None = None, top_only: bool = False):
     """``(index, literal source)`` of the string and template literals in ``src[start:stop]``;
     ``top_only``: only those outside any bracket opened inside the range."""
-    stop = len(src) if stop is None else stop
-    i, out = start, []
-    while i < stop:
-        c = src[i]
-        skipped = _skip_literal_or_comment(src, i)
-        if skipped is not None:
-            if c in "'\"`":
-                out.append((i, src[i:skipped]))
-            i = skipped
-        elif c in PAIRS and top_only:
-            i = _skip_code(src, i + 1, PAIRS[c])
-        else:
-            i += 1
-    return out
+    return [(j, src[j:end]) for j, c, end in _walk(src, start, stop, into_brackets=not top_only)
+            if end is not None and c in "'\"`"]
 
 
 def _expression_end(src: str, i: int) -> int:
     """From ``i``, the end of one expression: the first , ; ) ] or } outside brackets and literals."""
-    while i < len(src):
-        c = src[i]
-        skipped = _skip_literal_or_comment(src, i)
-        if skipped is not None:
-            i = skipped
-        elif c in PAIRS:
-            i = _skip_code(src, i + 1, PAIRS[c])
-        elif c in ",;)]}":
-            return i
-        else:
-            i += 1
-    return i
+    for j, c, end in _walk(src, i):
+        if end is None and c in ",;)]}":
+            return j
+    return len(src)
 
 
 def _arguments(src: str, open_paren: int) -> list[tuple[int, int]]:
